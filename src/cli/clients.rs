@@ -1,0 +1,206 @@
+//! `vzconnect client add|list`.
+
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::{CliError, Globals, JsonFlag};
+use crate::clock::{Clock, SystemClock};
+use crate::crypto::{random_token, SecretKey};
+use crate::domain::records::Client;
+use crate::domain::{ClientId, GrantType, RedirectUri, SignatureMethod, TokenEndpointAuthMethod};
+use crate::store::Store;
+
+/// `vzconnect client …`.
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Register a client.
+    Add(ClientAdd),
+    /// List clients.
+    List(JsonFlag),
+}
+
+/// `vzconnect client add`.
+#[derive(Debug, Args)]
+pub struct ClientAdd {
+    /// The site's name, shown on the consent page.
+    #[arg(long, env = "VZCONNECT_NAME")]
+    name: String,
+    /// A redirect URI (repeat for several); matched exactly.
+    #[arg(
+        long = "redirect-uri",
+        env = "VZCONNECT_REDIRECT_URI",
+        value_delimiter = ' '
+    )]
+    redirect_uris: Vec<String>,
+    /// A public client (no secret, PKCE required).
+    #[arg(long, env = "VZCONNECT_PUBLIC")]
+    public: bool,
+    /// A grant type (repeat for several; default authorization_code and refresh_token).
+    #[arg(
+        long = "grant-type",
+        env = "VZCONNECT_GRANT_TYPE",
+        value_delimiter = ' '
+    )]
+    grant_types: Vec<String>,
+    /// HMAC of the VZ signature: hmac-sha256 (default) or hmac-sha1 (VZ compatibility).
+    #[arg(
+        long,
+        env = "VZCONNECT_SIGNATURE_METHOD",
+        default_value = "hmac-sha256"
+    )]
+    signature_method: String,
+    #[command(flatten)]
+    json: JsonFlag,
+}
+
+/// What to register; validated by [`ClientSpec::build`].
+pub(super) struct ClientSpec {
+    pub client_id: Option<String>,
+    pub name: String,
+    pub redirect_uris: Vec<String>,
+    pub public: bool,
+    pub grant_types: Vec<String>,
+    pub signature_method: String,
+}
+
+impl ClientSpec {
+    /// Validates the spec and mints the id and secret; nothing is stored yet.
+    pub(super) fn build(self, key: &SecretKey) -> Result<(Client, Option<String>), CliError> {
+        let usage = CliError::Usage;
+        let name = self.name.trim().to_string();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(usage("--name must be 1 to 100 characters".into()));
+        }
+        let redirect_uris = self
+            .redirect_uris
+            .iter()
+            .map(|u| RedirectUri::parse(u).map_err(|e| usage(format!("--redirect-uri: {e}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut grant_types = if self.grant_types.is_empty() {
+            vec![GrantType::AuthorizationCode, GrantType::RefreshToken]
+        } else {
+            self.grant_types
+                .iter()
+                .map(|g| g.parse().map_err(|e| usage(format!("--grant-type: {e}"))))
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        grant_types.sort();
+        grant_types.dedup();
+        let redirects = grant_types
+            .iter()
+            .any(|g| matches!(g, GrantType::AuthorizationCode | GrantType::Implicit));
+        if redirects && redirect_uris.is_empty() {
+            return Err(usage(
+                "--redirect-uri is required for the authorization_code and implicit grants".into(),
+            ));
+        }
+        if self.public && grant_types.contains(&GrantType::ClientCredentials) {
+            return Err(usage(
+                "a --public client cannot use the client_credentials grant".into(),
+            ));
+        }
+        let signature_method: SignatureMethod = self
+            .signature_method
+            .parse()
+            .map_err(|e| usage(format!("--signature-method: {e}")))?;
+        let client_id = match self.client_id {
+            Some(id) => ClientId::parse(&id).map_err(usage)?,
+            None => ClientId::parse(&random_token(16)).map_err(usage)?,
+        };
+        let secret = (!self.public).then(|| random_token(32));
+        let sealed_secret = secret
+            .as_ref()
+            .map(|s| key.seal(client_id.as_str().as_bytes(), s.as_bytes()));
+        let auth_method = if self.public {
+            TokenEndpointAuthMethod::None
+        } else {
+            TokenEndpointAuthMethod::ClientSecretBasic
+        };
+        let client = Client {
+            client_id,
+            name,
+            redirect_uris,
+            grant_types,
+            auth_method,
+            signature_method,
+            sealed_secret,
+            created_at: SystemClock.now(),
+        };
+        Ok((client, secret))
+    }
+}
+
+/// The client as JSON (RFC 7591 names), with the secret when it was just issued.
+pub(super) fn client_json(client: &Client, secret: Option<&str>) -> serde_json::Value {
+    let mut value = json!({
+        "client_id": client.client_id.as_str(),
+        "client_name": client.name,
+        "redirect_uris": client.redirect_uris.iter().map(|u| u.as_str()).collect::<Vec<_>>(),
+        "grant_types": client.grant_types.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
+        "token_endpoint_auth_method": client.auth_method.as_str(),
+        "signature_method": client.signature_method.as_str(),
+    });
+    if let Some(secret) = secret {
+        value["client_secret"] = json!(secret);
+    }
+    value
+}
+
+pub(super) async fn run(globals: &Globals, command: ClientCommand) -> Result<(), CliError> {
+    match command {
+        ClientCommand::Add(args) => {
+            let spec = ClientSpec {
+                client_id: None,
+                name: args.name,
+                redirect_uris: args.redirect_uris,
+                public: args.public,
+                grant_types: args.grant_types,
+                signature_method: args.signature_method,
+            };
+            let (store, key) = globals.open()?;
+            let (client, secret) = spec.build(&key)?;
+            store.create_client(client.clone()).await?;
+            if args.json.json {
+                println!("{}", client_json(&client, secret.as_deref()));
+            } else {
+                println!("client_id:     {}", client.client_id);
+                match &secret {
+                    Some(secret) => println!("client_secret: {secret}"),
+                    None => println!("client_secret: (none: public client, use PKCE)"),
+                }
+            }
+            Ok(())
+        }
+        ClientCommand::List(json) => {
+            let (store, _) = globals.open()?;
+            let clients = store.list_clients()?;
+            if json.json {
+                let list: Vec<_> = clients.iter().map(|c| client_json(c, None)).collect();
+                println!("{}", serde_json::Value::Array(list));
+                return Ok(());
+            }
+            println!(
+                "{:<24} {:<24} {:<12} {:<40} REDIRECT URIS",
+                "CLIENT ID", "NAME", "TYPE", "GRANTS"
+            );
+            for c in clients {
+                let kind = if c.is_public() {
+                    "public"
+                } else {
+                    "confidential"
+                };
+                let grants: Vec<_> = c.grant_types.iter().map(|g| g.as_str()).collect();
+                let uris: Vec<_> = c.redirect_uris.iter().map(|u| u.as_str()).collect();
+                println!(
+                    "{:<24} {:<24} {:<12} {:<40} {}",
+                    c.client_id,
+                    c.name,
+                    kind,
+                    grants.join(","),
+                    uris.join(" ")
+                );
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! `serve --demo`: a demo user and a demo client whose redirect URI is a page of this
+//! server, created once, so a newcomer can walk the whole flow with a browser and curl.
+
+use super::clients::ClientSpec;
+use super::CliError;
+use crate::auth::password::hash_now;
+use crate::clock::{Clock, SystemClock};
+use crate::crypto::SecretKey;
+use crate::domain::records::NewUser;
+use crate::domain::{ClientId, Sub};
+use crate::store::Store;
+use crate::web::router::{demo_redirect_uri, AUTHORIZE};
+
+/// The demo user's login name.
+pub const DEMO_USERNAME: &str = "demo";
+/// The demo user's password: public on purpose, the demo is for trying things out.
+pub const DEMO_PASSWORD: &str = "demo-password";
+/// The demo client's id.
+pub const DEMO_CLIENT_ID: &str = "demo-client";
+
+/// Creates what is missing and prints how to start.
+pub async fn ensure(store: &dyn Store, key: &SecretKey, issuer: &str) -> Result<(), CliError> {
+    if store.find_login(DEMO_USERNAME)?.is_none() {
+        let password_hash = hash_now(DEMO_PASSWORD).map_err(CliError::Runtime)?;
+        store
+            .create_user(NewUser {
+                sub: Sub::generate(),
+                username: DEMO_USERNAME.into(),
+                email: "demo@example.org".into(),
+                name: Some("Demo User".into()),
+                password_hash,
+                created_at: SystemClock.now(),
+            })
+            .await?;
+    }
+    let client_id = ClientId::parse(DEMO_CLIENT_ID).map_err(CliError::Runtime)?;
+    let redirect_uri = demo_redirect_uri(issuer);
+    let secret = match store.find_client(&client_id)? {
+        Some(client) => {
+            if !client
+                .redirect_uris
+                .iter()
+                .any(|u| u.as_str() == redirect_uri)
+            {
+                eprintln!("note: the demo client was registered for another issuer; its redirect URI is {}",
+                    client.redirect_uris.first().map(|u| u.as_str()).unwrap_or("(none)"));
+            }
+            client
+                .sealed_secret
+                .and_then(|s| key.open(DEMO_CLIENT_ID.as_bytes(), &s))
+                .and_then(|s| String::from_utf8(s).ok())
+                .ok_or_else(|| {
+                    CliError::Runtime(
+                        "cannot read the demo client's secret (wrong secret key?)".into(),
+                    )
+                })?
+        }
+        None => {
+            let spec = ClientSpec {
+                client_id: Some(DEMO_CLIENT_ID.into()),
+                name: "vzconnect demo client".into(),
+                redirect_uris: vec![redirect_uri.clone()],
+                public: false,
+                grant_types: ["authorization_code", "refresh_token", "implicit"]
+                    .map(String::from)
+                    .to_vec(),
+                signature_method: "hmac-sha256".into(),
+            };
+            let (client, secret) = spec.build(key)?;
+            store.create_client(client).await?;
+            secret.ok_or_else(|| CliError::Runtime("the demo client has no secret".into()))?
+        }
+    };
+    let start = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("response_type", "code")
+        .append_pair("client_id", DEMO_CLIENT_ID)
+        .append_pair("redirect_uri", &redirect_uri)
+        .append_pair("scope", "openid profile email")
+        .append_pair("state", "demo")
+        .finish();
+    println!("Demo mode");
+    println!("  user:       {DEMO_USERNAME} / {DEMO_PASSWORD}");
+    println!("  client_id:  {DEMO_CLIENT_ID}");
+    println!("  export VZ_DEMO_SECRET={secret}");
+    println!("  start here: {issuer}{AUTHORIZE}?{start}");
+    println!("  docs:       {issuer}/docs");
+    Ok(())
+}

@@ -1,0 +1,125 @@
+//! The command line (DESIGN "Command line"): every flag also reads `VZCONNECT_<FLAG>`.
+//! Bad input is one line on stderr and exit code 2, with nothing written.
+
+mod clients;
+mod demo;
+mod serve;
+mod users;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{database_path, KeySource};
+use crate::crypto::SecretKey;
+use crate::store::sqlite::SqliteStore;
+use crate::store::StoreError;
+
+/// vzconnect: an OAuth 2.0 / OpenID Connect identity provider speaking VZ Connect.
+#[derive(Debug, Parser)]
+#[command(name = "vzconnect", version, about)]
+pub struct Cli {
+    /// Database URL.
+    #[arg(
+        long,
+        global = true,
+        env = "VZCONNECT_DATABASE",
+        default_value = "sqlite://vzconnect.db"
+    )]
+    pub database: String,
+    /// File holding the secret key (default: <database file>.key, created on first start).
+    #[arg(long, global = true, env = "VZCONNECT_SECRET_KEY_FILE")]
+    pub secret_key_file: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server.
+    Serve(serve::ServeArgs),
+    /// Manage users.
+    #[command(subcommand)]
+    User(users::UserCommand),
+    /// Manage clients (third-party sites).
+    #[command(subcommand)]
+    Client(clients::ClientCommand),
+    /// Manage contacts between users.
+    #[command(subcommand)]
+    Contact(users::ContactCommand),
+}
+
+/// A command's failure: bad input (exit 2) or a failure while running (exit 1).
+#[derive(Debug)]
+pub enum CliError {
+    Usage(String),
+    Runtime(String),
+}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(m) | StoreError::NotFound(m) => Self::Usage(m),
+            StoreError::Database(m) => Self::Runtime(m),
+        }
+    }
+}
+
+/// Runs a parsed command line and returns the process exit code.
+pub async fn run(cli: Cli) -> ExitCode {
+    match dispatch(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(CliError::Runtime(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> Result<(), CliError> {
+    let globals = Globals {
+        database: cli.database,
+        secret_key_file: cli.secret_key_file,
+    };
+    match cli.command {
+        Command::Serve(args) => serve::run(&globals, args).await,
+        Command::User(command) => users::run_user(&globals, command).await,
+        Command::Client(command) => clients::run(&globals, command).await,
+        Command::Contact(command) => users::run_contact(&globals, command).await,
+    }
+}
+
+/// Flags every subcommand shares.
+pub struct Globals {
+    database: String,
+    secret_key_file: Option<PathBuf>,
+}
+
+impl Globals {
+    /// Opens the store (applying migrations) and loads the secret key.
+    fn open(&self) -> Result<(Arc<SqliteStore>, SecretKey), CliError> {
+        let path = database_path(&self.database).map_err(CliError::Usage)?;
+        let env_key = std::env::var("VZCONNECT_SECRET_KEY").ok();
+        let key = KeySource::choose(env_key, self.secret_key_file.clone(), &path)
+            .load()
+            .map_err(CliError::Usage)?;
+        let store = SqliteStore::open(&path)
+            .map_err(|e| CliError::Runtime(format!("{}: {e}", path.display())))?;
+        Ok((Arc::new(store), key))
+    }
+}
+
+/// Common argument: emit JSON instead of a table.
+#[derive(Debug, Args)]
+pub struct JsonFlag {
+    /// Print JSON.
+    #[arg(long, env = "VZCONNECT_JSON")]
+    pub json: bool,
+}

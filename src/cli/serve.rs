@@ -1,0 +1,65 @@
+//! `vzconnect serve`.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use clap::Args;
+
+use super::{demo, CliError, Globals};
+use crate::auth::password::PasswordPool;
+use crate::clock::SystemClock;
+use crate::config::normalize_issuer;
+use crate::web::{AppState, Metrics};
+
+/// `vzconnect serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "VZCONNECT_BIND", default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// Public base URL (default: http://<bind>).
+    #[arg(long, env = "VZCONNECT_ISSUER")]
+    issuer: Option<String>,
+    /// Create a demo user and client, and print how to try the flow.
+    #[arg(long, env = "VZCONNECT_DEMO")]
+    demo: bool,
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "VZCONNECT_WORKERS")]
+    workers: Option<usize>,
+}
+
+pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliError> {
+    let issuer = normalize_issuer(
+        &args
+            .issuer
+            .unwrap_or_else(|| format!("http://{}", args.bind)),
+    )
+    .map_err(CliError::Usage)?;
+    let (store, key) = globals.open()?;
+    if args.demo {
+        demo::ensure(store.as_ref(), &key, &issuer).await?;
+    }
+    let listener = TcpListener::bind(&args.bind)
+        .map_err(|e| CliError::Usage(format!("--bind {}: {e}", args.bind)))?;
+    let workers = args.workers.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+    });
+    let state = AppState {
+        store,
+        clock: Arc::new(SystemClock),
+        key,
+        passwords: PasswordPool::new(workers),
+        metrics: Metrics::default(),
+        secure_cookies: issuer.starts_with("https://"),
+        issuer: issuer.clone(),
+        demo: args.demo,
+    };
+    log::info!("vzconnect listening on {} as {issuer}", args.bind);
+    println!("vzconnect listening on {} (issuer {issuer})", args.bind);
+    crate::start_server(listener, state, workers)
+        .map_err(|e| CliError::Runtime(e.to_string()))?
+        .await
+        .map_err(|e| CliError::Runtime(e.to_string()))
+}

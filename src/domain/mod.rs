@@ -1,0 +1,13 @@
+//! Newtypes parsed once at the boundary (CLI, HTTP, store), so the protocol core never
+//! re-checks raw strings.
+
+mod client;
+pub mod records;
+mod redirect_uri;
+mod scope;
+mod user;
+
+pub use client::{ClientId, GrantType, SignatureMethod, TokenEndpointAuthMethod};
+pub use redirect_uri::RedirectUri;
+pub use scope::{Scope, ScopeSet};
+pub use user::{Email, Sub, Username};

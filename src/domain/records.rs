@@ -1,0 +1,184 @@
+//! Plain records the store keeps and the protocol code reads; secrets appear here only as
+//! hashes or sealed.
+
+use super::{ClientId, GrantType, RedirectUri, SignatureMethod, Sub, TokenEndpointAuthMethod};
+use crate::clock::UnixTime;
+
+/// Internal user key (never shown outside; `sub` is the public one).
+pub type UserId = i64;
+
+/// A person who can log in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub sub: Sub,
+    pub username: String,
+    pub email: String,
+    pub name: Option<String>,
+    pub created_at: UnixTime,
+    pub updated_at: UnixTime,
+}
+
+impl User {
+    /// The name shown to people and in PoCo `displayName`: the full name, else the username.
+    pub fn display_name(&self) -> &str {
+        self.name
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .unwrap_or(&self.username)
+    }
+}
+
+/// A user to be created.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub sub: Sub,
+    pub username: String,
+    pub email: String,
+    pub name: Option<String>,
+    pub password_hash: String,
+    pub created_at: UnixTime,
+}
+
+/// A registered client.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub client_id: ClientId,
+    pub name: String,
+    pub redirect_uris: Vec<RedirectUri>,
+    pub grant_types: Vec<GrantType>,
+    pub auth_method: TokenEndpointAuthMethod,
+    pub signature_method: SignatureMethod,
+    /// The client secret, AEAD-sealed with the server key; `None` for public clients.
+    pub sealed_secret: Option<Vec<u8>>,
+    pub created_at: UnixTime,
+}
+
+impl Client {
+    /// Whether the client has no secret and must use PKCE.
+    pub fn is_public(&self) -> bool {
+        self.auth_method == TokenEndpointAuthMethod::None
+    }
+
+    /// Whether the client registered for `grant`.
+    pub fn allows(&self, grant: GrantType) -> bool {
+        self.grant_types.contains(&grant)
+    }
+}
+
+/// A browser login session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub id_hash: String,
+    pub user_id: UserId,
+    pub auth_time: UnixTime,
+    pub expires_at: UnixTime,
+    pub user_agent: String,
+}
+
+/// Scopes a user chose to remember for a client.
+#[derive(Debug, Clone)]
+pub struct Consent {
+    pub user_id: UserId,
+    pub client_id: ClientId,
+    pub scope: String,
+    pub now: UnixTime,
+}
+
+/// An authorization code, stored by hash, valid once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthCode {
+    pub code_hash: String,
+    pub client_id: ClientId,
+    pub user_id: UserId,
+    pub redirect_uri: String,
+    /// Whether the authorization request named the redirect URI (then the token request must).
+    pub redirect_uri_explicit: bool,
+    pub scope: String,
+    pub fields: Option<String>,
+    pub code_challenge: Option<String>,
+    pub auth_time: UnixTime,
+    pub issued_at: UnixTime,
+    pub expires_at: UnixTime,
+    pub redeemed: bool,
+}
+
+/// One authorization: the family every access and refresh token issued from it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub id: String,
+    pub client_id: ClientId,
+    pub user_id: Option<UserId>,
+    pub scope: String,
+    pub fields: Option<String>,
+    pub created_at: UnixTime,
+}
+
+/// An access token to store (by hash).
+#[derive(Debug, Clone)]
+pub struct NewAccessToken {
+    pub hash: String,
+    pub scope: String,
+    pub issued_at: UnixTime,
+    pub expires_at: UnixTime,
+}
+
+/// A refresh token to store (by hash).
+#[derive(Debug, Clone)]
+pub struct NewRefreshToken {
+    pub hash: String,
+    pub issued_at: UnixTime,
+    pub expires_at: UnixTime,
+}
+
+/// Tokens issued together for one grant.
+#[derive(Debug, Clone)]
+pub struct NewTokens {
+    pub grant_id: String,
+    pub access: NewAccessToken,
+    pub refresh: Option<NewRefreshToken>,
+}
+
+/// A stored access token with the grant it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessToken {
+    pub grant: Grant,
+    pub scope: String,
+    pub issued_at: UnixTime,
+    pub expires_at: UnixTime,
+    pub revoked: bool,
+}
+
+impl AccessToken {
+    /// Neither expired nor revoked (itself or its family).
+    pub fn is_active(&self, now: UnixTime) -> bool {
+        !self.revoked && now < self.expires_at
+    }
+}
+
+/// A stored refresh token with the grant it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshToken {
+    pub grant: Grant,
+    pub issued_at: UnixTime,
+    pub expires_at: UnixTime,
+    /// Already exchanged for a successor: presenting it again is reuse.
+    pub rotated: bool,
+    pub revoked: bool,
+}
+
+/// Outcome of redeeming a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Redemption {
+    Redeemed,
+    /// Someone redeemed it first; what they got is now revoked.
+    AlreadyRedeemed,
+}
+
+/// Outcome of rotating a refresh token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rotation {
+    Rotated,
+    /// It had been rotated before: the family is now revoked.
+    Reused,
+}

@@ -1,0 +1,71 @@
+//! vzconnect: an OAuth 2.0 / OpenID Connect identity provider that speaks the VZ Connect
+//! draft. The binary's `main` only parses the command line; everything else is here so the
+//! tests can start the same server.
+
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod crypto;
+pub mod domain;
+pub mod oauth;
+pub mod poco;
+pub mod store;
+pub mod web;
+
+use std::net::TcpListener;
+
+use actix_web::dev::{Server, Service};
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{web as aweb, App, HttpServer};
+
+use web::router;
+use web::AppState;
+
+/// Starts the HTTP server on an already bound listener (tests bind port 0).
+pub fn start_server(
+    listener: TcpListener,
+    state: AppState,
+    workers: usize,
+) -> std::io::Result<Server> {
+    let state = aweb::Data::new(state);
+    let server = HttpServer::new(move || {
+        let form_errors = aweb::FormConfig::default().error_handler(|err, _| {
+            let page = web::bad_form_page();
+            actix_web::error::InternalError::from_response(err, page).into()
+        });
+        App::new()
+            .app_data(state.clone())
+            .app_data(form_errors)
+            .configure(router::routes)
+            .wrap(
+                DefaultHeaders::new()
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("X-Frame-Options", "DENY"))
+                    .add(("Referrer-Policy", "no-referrer"))
+                    .add((
+                        "Content-Security-Policy",
+                        "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+                    )),
+            )
+            .wrap_fn(|req, srv| {
+                let method = req.method().to_string();
+                let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
+                let metrics = req.app_data::<aweb::Data<AppState>>().map(|s| s.metrics.clone());
+                let response = srv.call(req);
+                async move {
+                    let mut response = response.await?;
+                    // VZ's PHP client finds `Content-Type` only in exactly this case.
+                    response.response_mut().head_mut().set_camel_case_headers(true);
+                    if let Some(metrics) = metrics {
+                        metrics.request(&method, &route, response.status().as_u16());
+                    }
+                    Ok(response)
+                }
+            })
+    })
+    .workers(workers.max(1))
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

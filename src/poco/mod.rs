@@ -1,0 +1,117 @@
+//! Portable Contacts 1.0 (Draft C) records of users: which fields a token may see and the
+//! response envelope (`startIndex`, `itemsPerPage`, `totalResults`, `entry`).
+
+use serde_json::{json, Map, Value};
+
+use crate::domain::records::User;
+use crate::domain::{Scope, ScopeSet};
+
+/// Fields every entry carries whatever `fields` asks (Draft C: `id` and `displayName`
+/// are required).
+const ALWAYS: [&str; 2] = ["id", "displayName"];
+
+/// The user's own record as a token with `scope` may see it, cut down to `fields` lists
+/// (the grant's VZ `fields`, the request's `fields`), which never widen it.
+pub fn self_entry(user: &User, scope: &ScopeSet, fields: &[Option<&str>]) -> Map<String, Value> {
+    let mut entry = Map::new();
+    entry.insert("id".into(), json!(user.sub.as_str()));
+    entry.insert("displayName".into(), json!(user.display_name()));
+    if let Some(name) = user.name.as_deref().filter(|n| !n.is_empty()) {
+        entry.insert("name".into(), json!({ "formatted": name }));
+    }
+    if scope.contains(Scope::Profile) {
+        entry.insert("preferredUsername".into(), json!(user.username));
+        entry.insert("published".into(), json!(xs_date_time(user.created_at)));
+        entry.insert("updated".into(), json!(xs_date_time(user.updated_at)));
+    }
+    if scope.contains(Scope::Email) {
+        entry.insert(
+            "emails".into(),
+            json!([{ "value": user.email, "type": "other", "primary": true }]),
+        );
+    }
+    for list in fields.iter().flatten() {
+        restrict(&mut entry, list);
+    }
+    entry
+}
+
+/// Keeps only the fields named in a comma-separated list (`@all` keeps everything).
+fn restrict(entry: &mut Map<String, Value>, list: &str) {
+    let wanted: Vec<&str> = list.split(',').map(str::trim).collect();
+    if wanted.contains(&"@all") {
+        return;
+    }
+    entry.retain(|name, _| ALWAYS.contains(&name.as_str()) || wanted.contains(&name.as_str()));
+}
+
+/// The Draft C envelope for a single record (`@self`): `entry` is an object.
+pub fn single(entry: Map<String, Value>) -> Value {
+    json!({
+        "startIndex": 0,
+        "itemsPerPage": 1,
+        "totalResults": 1,
+        "entry": entry,
+    })
+}
+
+/// Unix seconds as `xs:dateTime` in UTC, e.g. `2008-01-23T04:56:22Z`.
+pub fn xs_date_time(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Sub;
+
+    fn user() -> User {
+        User {
+            id: 1,
+            sub: Sub::from_string("s1".into()),
+            username: "alice".into(),
+            email: "alice@example.org".into(),
+            name: Some("Alice Example".into()),
+            created_at: 1_200_000_000,
+            updated_at: 1_200_000_000,
+        }
+    }
+
+    #[test]
+    fn scopes_decide_which_fields_appear() {
+        let openid = ScopeSet::parse("openid").unwrap();
+        let entry = self_entry(&user(), &openid, &[]);
+        assert_eq!(
+            entry.keys().collect::<Vec<_>>(),
+            ["id", "displayName", "name"]
+        );
+        let email = ScopeSet::parse("openid email").unwrap();
+        let entry = self_entry(&user(), &email, &[]);
+        assert_eq!(entry["emails"][0]["value"], "alice@example.org");
+    }
+
+    #[test]
+    fn fields_only_narrow_and_keep_id_and_display_name() {
+        let scope = ScopeSet::parse("openid email").unwrap();
+        let entry = self_entry(&user(), &scope, &[Some("emails,gender")]);
+        assert_eq!(
+            entry.keys().collect::<Vec<_>>(),
+            ["id", "displayName", "emails"]
+        );
+        let narrow = ScopeSet::parse("openid").unwrap();
+        let entry = self_entry(&user(), &narrow, &[Some("emails")]);
+        assert!(!entry.contains_key("emails"));
+    }
+
+    #[test]
+    fn dates_are_xs_date_time() {
+        assert_eq!(xs_date_time(0), "1970-01-01T00:00:00Z");
+        assert_eq!(xs_date_time(1_200_000_000), "2008-01-10T21:20:00Z");
+    }
+}

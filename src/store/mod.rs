@@ -1,0 +1,100 @@
+//! Persistence behind one trait, so the protocol code never sees SQL and PostgreSQL can be
+//! a second implementation. Reads are short indexed lookups that run inline; writes return
+//! a future that resolves once their transaction has committed.
+
+pub mod sqlite;
+
+use std::future::Future;
+use std::pin::Pin;
+
+pub use crate::domain::records::*;
+
+use crate::clock::UnixTime;
+use crate::domain::ClientId;
+
+/// What went wrong in the store, without SQL details leaking to callers.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum StoreError {
+    /// A unique value (username, email, client id) is taken; the text names it.
+    #[error("{0}")]
+    Conflict(String),
+    /// A referenced row does not exist; the text names it.
+    #[error("{0}")]
+    NotFound(String),
+    /// The database failed; details were logged.
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+/// Result of a read.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A write in flight: resolves after the transaction holding it committed.
+pub type StoreFuture<T> = Pin<Box<dyn Future<Output = StoreResult<T>> + Send>>;
+
+/// Everything the server keeps. Implementations must make each write atomic.
+pub trait Store: Send + Sync + 'static {
+    /// Adds a user; `Conflict` if the username or email is taken.
+    fn create_user(&self, user: NewUser) -> StoreFuture<User>;
+    /// A user by internal id.
+    fn find_user(&self, id: UserId) -> StoreResult<Option<User>>;
+    /// A user by subject, for `/poco/{sub}/@self`.
+    fn find_user_by_sub(&self, sub: &str) -> StoreResult<Option<User>>;
+    /// A user and their password hash, for login.
+    fn find_login(&self, username: &str) -> StoreResult<Option<(User, String)>>;
+    /// Every user, oldest first.
+    fn list_users(&self) -> StoreResult<Vec<User>>;
+
+    /// Registers a client; `Conflict` if the id is taken.
+    fn create_client(&self, client: Client) -> StoreFuture<()>;
+    /// A client by id.
+    fn find_client(&self, client_id: &ClientId) -> StoreResult<Option<Client>>;
+    /// Every client, oldest first.
+    fn list_clients(&self) -> StoreResult<Vec<Client>>;
+
+    /// Makes two users contacts of each other (idempotent).
+    fn add_contact(&self, a: UserId, b: UserId, now: UnixTime) -> StoreFuture<()>;
+    /// The ids of a user's contacts.
+    fn list_contacts(&self, user: UserId) -> StoreResult<Vec<UserId>>;
+
+    /// Stores a new login session, deleting `replaces` (session fixation defence).
+    fn create_session(&self, session: Session, replaces: Option<String>) -> StoreFuture<()>;
+    /// A live session by the hash of its id, refreshing nothing.
+    fn find_session(&self, id_hash: &str, now: UnixTime) -> StoreResult<Option<Session>>;
+    /// Ends a session.
+    fn delete_session(&self, id_hash: &str) -> StoreFuture<()>;
+
+    /// The scopes a user chose to remember for a client.
+    fn find_consent(&self, user: UserId, client_id: &ClientId) -> StoreResult<Option<String>>;
+    /// Remembers (adds to) the scopes a user granted a client.
+    fn save_consent(&self, consent: Consent) -> StoreFuture<()>;
+
+    /// Stores an authorization code (by hash).
+    fn create_auth_code(&self, code: AuthCode) -> StoreFuture<()>;
+    /// An authorization code by hash, redeemed or not.
+    fn find_auth_code(&self, code_hash: &str) -> StoreResult<Option<AuthCode>>;
+    /// Atomically marks a code redeemed and issues its grant and tokens. If the code was
+    /// already redeemed, issues nothing and revokes what the first redemption issued.
+    fn redeem_auth_code(
+        &self,
+        code_hash: &str,
+        grant: Grant,
+        tokens: NewTokens,
+    ) -> StoreFuture<Redemption>;
+    /// Revokes everything issued from a redeemed code (its reuse was detected).
+    fn revoke_code_grant(&self, code_hash: &str, now: UnixTime) -> StoreFuture<()>;
+
+    /// Stores a grant and its first tokens (user-agent flow, client credentials).
+    fn issue_grant(&self, grant: Grant, tokens: NewTokens) -> StoreFuture<()>;
+    /// An access token by hash, with its grant; revoked ones included (check `is_active`).
+    fn find_access_token(&self, hash: &str) -> StoreResult<Option<AccessToken>>;
+    /// A refresh token by hash, with its grant.
+    fn find_refresh_token(&self, hash: &str) -> StoreResult<Option<RefreshToken>>;
+    /// Atomically retires a refresh token and issues its successors. If it was already
+    /// retired, issues nothing and revokes its whole family.
+    fn rotate_refresh_token(&self, old_hash: &str, tokens: NewTokens) -> StoreFuture<Rotation>;
+    /// Revokes one access token.
+    fn revoke_access_token(&self, hash: &str, now: UnixTime) -> StoreFuture<()>;
+    /// Revokes a grant: every access and refresh token in its family.
+    fn revoke_grant(&self, grant_id: &str, now: UnixTime) -> StoreFuture<()>;
+}

@@ -1,0 +1,92 @@
+//! Clients table.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::writer::db_error;
+use crate::domain::{ClientId, GrantType, RedirectUri};
+use crate::store::{Client, StoreError, StoreResult};
+
+const COLUMNS: &str = "client_id, name, redirect_uris, grant_types, auth_method, \
+                       signature_method, sealed_secret, created_at";
+
+fn bad_row(column: usize, message: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, message.into())
+}
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Client> {
+    let client_id: String = row.get(0)?;
+    let uris: String = row.get(2)?;
+    let uris: Vec<String> = serde_json::from_str(&uris).map_err(|e| bad_row(2, e.to_string()))?;
+    let grants: String = row.get(3)?;
+    let grant_types = grants
+        .split(' ')
+        .filter(|g| !g.is_empty())
+        .map(|g| g.parse::<GrantType>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad_row(3, e))?;
+    let auth_method: String = row.get(4)?;
+    let signature_method: String = row.get(5)?;
+    Ok(Client {
+        client_id: ClientId::parse(&client_id).map_err(|e| bad_row(0, e))?,
+        name: row.get(1)?,
+        redirect_uris: uris.into_iter().map(RedirectUri::from_trusted).collect(),
+        grant_types,
+        auth_method: auth_method.parse().map_err(|e| bad_row(4, e))?,
+        signature_method: signature_method.parse().map_err(|e| bad_row(5, e))?,
+        sealed_secret: row.get(6)?,
+        created_at: row.get(7)?,
+    })
+}
+
+pub(super) fn create(conn: &Connection, client: &Client) -> StoreResult<()> {
+    let exists = conn
+        .prepare_cached("SELECT 1 FROM clients WHERE client_id = ?1")
+        .and_then(|mut s| s.exists([client.client_id.as_str()]))
+        .map_err(db_error)?;
+    if exists {
+        return Err(StoreError::Conflict(format!(
+            "the client id '{}' is taken",
+            client.client_id
+        )));
+    }
+    let uris: Vec<&str> = client
+        .redirect_uris
+        .iter()
+        .map(RedirectUri::as_str)
+        .collect();
+    let uris = serde_json::to_string(&uris).map_err(|e| StoreError::Database(e.to_string()))?;
+    let grants: Vec<&str> = client.grant_types.iter().map(|g| g.as_str()).collect();
+    conn.prepare_cached(&format!(
+        "INSERT INTO clients ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+    ))
+    .and_then(|mut s| {
+        s.execute(params![
+            client.client_id.as_str(),
+            client.name,
+            uris,
+            grants.join(" "),
+            client.auth_method.as_str(),
+            client.signature_method.as_str(),
+            client.sealed_secret,
+            client.created_at,
+        ])
+    })
+    .map_err(db_error)?;
+    Ok(())
+}
+
+pub(super) fn find(conn: &Connection, client_id: &ClientId) -> rusqlite::Result<Option<Client>> {
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM clients WHERE client_id = ?1"
+    ))?
+    .query_row([client_id.as_str()], from_row)
+    .optional()
+}
+
+pub(super) fn list(conn: &Connection) -> rusqlite::Result<Vec<Client>> {
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM clients ORDER BY created_at, client_id"
+    ))?
+    .query_map([], from_row)?
+    .collect()
+}

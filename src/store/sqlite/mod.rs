@@ -1,0 +1,228 @@
+//! SQLite implementation of [`Store`]: WAL mode, a pool of read connections used inline on
+//! the calling thread, and one writer thread with group commit (see `writer`).
+
+mod clients;
+mod sessions;
+mod tokens;
+mod users;
+mod writer;
+
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Mutex};
+use std::time::Duration;
+
+use rusqlite::Connection;
+use tokio::sync::oneshot;
+
+use super::*;
+use crate::clock::UnixTime;
+use crate::domain::ClientId;
+use writer::{db_error, Job, TypedJob};
+
+/// Migrations in order; `PRAGMA user_version` records how many ran.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+/// Idle read connections kept for reuse.
+const MAX_IDLE_READERS: usize = 32;
+
+/// The SQLite store. Cheap to share behind an `Arc`.
+pub struct SqliteStore {
+    path: PathBuf,
+    readers: Mutex<Vec<Connection>>,
+    writer: Mutex<mpsc::Sender<Box<dyn Job>>>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path`, applies pending migrations and
+    /// starts the writer thread.
+    pub fn open(path: &Path) -> StoreResult<Self> {
+        let conn = connect(path)?;
+        migrate(&conn)?;
+        let (sender, receiver) = mpsc::channel::<Box<dyn Job>>();
+        std::thread::Builder::new()
+            .name("vzconnect-sqlite-writer".into())
+            .spawn(move || writer::run(conn, receiver))
+            .map_err(|e| StoreError::Database(format!("cannot start writer thread: {e}")))?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            readers: Mutex::new(Vec::new()),
+            writer: Mutex::new(sender),
+        })
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> StoreResult<T> {
+        let idle = self.lock_readers().pop();
+        let conn = match idle {
+            Some(conn) => conn,
+            None => connect(&self.path)?,
+        };
+        let result = f(&conn).map_err(db_error);
+        let mut readers = self.lock_readers();
+        if readers.len() < MAX_IDLE_READERS {
+            readers.push(conn);
+        }
+        result
+    }
+
+    fn lock_readers(&self) -> std::sync::MutexGuard<'_, Vec<Connection>> {
+        self.readers.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write<T, F>(&self, work: F) -> StoreFuture<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let job: Box<dyn Job> = Box::new(TypedJob::new(work, reply));
+        let sent = self
+            .writer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .send(job)
+            .is_ok();
+        Box::pin(async move {
+            if !sent {
+                return Err(StoreError::Database("the writer thread has stopped".into()));
+            }
+            answer.await.unwrap_or_else(|_| {
+                Err(StoreError::Database("the writer thread has stopped".into()))
+            })
+        })
+    }
+}
+
+fn connect(path: &Path) -> StoreResult<Connection> {
+    let conn = Connection::open(path).map_err(db_error)?;
+    conn.busy_timeout(Duration::from_secs(5))
+        .map_err(db_error)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;",
+    )
+    .map_err(db_error)?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+fn migrate(conn: &Connection) -> StoreResult<()> {
+    let applied: usize = conn
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .map_err(db_error)?;
+    if applied > MIGRATIONS.len() {
+        return Err(StoreError::Database(format!(
+            "the database has schema version {applied}, newer than this vzconnect ({})",
+            MIGRATIONS.len()
+        )));
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+        let version = index + 1;
+        conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE; {sql}; PRAGMA user_version = {version}; COMMIT;"
+        ))
+        .map_err(|e| {
+            let _ = conn.execute_batch("ROLLBACK");
+            db_error(e)
+        })?;
+    }
+    Ok(())
+}
+
+impl Store for SqliteStore {
+    fn create_user(&self, user: NewUser) -> StoreFuture<User> {
+        self.write(move |c| users::create(c, &user))
+    }
+    fn find_user(&self, id: UserId) -> StoreResult<Option<User>> {
+        self.read(|c| users::find_by(c, "id", id))
+    }
+    fn find_user_by_sub(&self, sub: &str) -> StoreResult<Option<User>> {
+        self.read(|c| users::find_by(c, "sub", sub))
+    }
+    fn find_login(&self, username: &str) -> StoreResult<Option<(User, String)>> {
+        self.read(|c| users::find_login(c, username))
+    }
+    fn list_users(&self) -> StoreResult<Vec<User>> {
+        self.read(users::list)
+    }
+
+    fn create_client(&self, client: Client) -> StoreFuture<()> {
+        self.write(move |c| clients::create(c, &client))
+    }
+    fn find_client(&self, client_id: &ClientId) -> StoreResult<Option<Client>> {
+        self.read(|c| clients::find(c, client_id))
+    }
+    fn list_clients(&self) -> StoreResult<Vec<Client>> {
+        self.read(clients::list)
+    }
+
+    fn add_contact(&self, a: UserId, b: UserId, now: UnixTime) -> StoreFuture<()> {
+        self.write(move |c| sessions::add_contact(c, a, b, now))
+    }
+    fn list_contacts(&self, user: UserId) -> StoreResult<Vec<UserId>> {
+        self.read(|c| sessions::list_contacts(c, user))
+    }
+
+    fn create_session(&self, session: Session, replaces: Option<String>) -> StoreFuture<()> {
+        self.write(move |c| sessions::create(c, &session, replaces.as_deref()))
+    }
+    fn find_session(&self, id_hash: &str, now: UnixTime) -> StoreResult<Option<Session>> {
+        self.read(|c| sessions::find(c, id_hash, now))
+    }
+    fn delete_session(&self, id_hash: &str) -> StoreFuture<()> {
+        let id_hash = id_hash.to_string();
+        self.write(move |c| sessions::delete(c, &id_hash))
+    }
+
+    fn find_consent(&self, user: UserId, client_id: &ClientId) -> StoreResult<Option<String>> {
+        self.read(|c| sessions::find_consent(c, user, client_id))
+    }
+    fn save_consent(&self, consent: Consent) -> StoreFuture<()> {
+        self.write(move |c| sessions::save_consent(c, &consent))
+    }
+
+    fn create_auth_code(&self, code: AuthCode) -> StoreFuture<()> {
+        self.write(move |c| tokens::create_auth_code(c, &code))
+    }
+    fn find_auth_code(&self, code_hash: &str) -> StoreResult<Option<AuthCode>> {
+        self.read(|c| tokens::find_auth_code(c, code_hash))
+    }
+    fn redeem_auth_code(
+        &self,
+        code_hash: &str,
+        grant: Grant,
+        new: NewTokens,
+    ) -> StoreFuture<Redemption> {
+        let code_hash = code_hash.to_string();
+        self.write(move |c| tokens::redeem_auth_code(c, &code_hash, &grant, &new))
+    }
+    fn revoke_code_grant(&self, code_hash: &str, now: UnixTime) -> StoreFuture<()> {
+        let code_hash = code_hash.to_string();
+        self.write(move |c| tokens::revoke_code_grant(c, &code_hash, now))
+    }
+
+    fn issue_grant(&self, grant: Grant, new: NewTokens) -> StoreFuture<()> {
+        self.write(move |c| {
+            tokens::insert_grant(c, &grant)?;
+            tokens::insert_tokens(c, &new)
+        })
+    }
+    fn find_access_token(&self, hash: &str) -> StoreResult<Option<AccessToken>> {
+        self.read(|c| tokens::find_access_token(c, hash))
+    }
+    fn find_refresh_token(&self, hash: &str) -> StoreResult<Option<RefreshToken>> {
+        self.read(|c| tokens::find_refresh_token(c, hash))
+    }
+    fn rotate_refresh_token(&self, old_hash: &str, new: NewTokens) -> StoreFuture<Rotation> {
+        let old_hash = old_hash.to_string();
+        self.write(move |c| tokens::rotate_refresh_token(c, &old_hash, &new))
+    }
+    fn revoke_access_token(&self, hash: &str, now: UnixTime) -> StoreFuture<()> {
+        let hash = hash.to_string();
+        self.write(move |c| tokens::revoke_access_token(c, &hash, now))
+    }
+    fn revoke_grant(&self, grant_id: &str, now: UnixTime) -> StoreFuture<()> {
+        let grant_id = grant_id.to_string();
+        self.write(move |c| tokens::revoke_grant(c, &grant_id, now))
+    }
+}

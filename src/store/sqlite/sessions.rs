@@ -1,0 +1,123 @@
+//! Sessions, remembered consents and contacts: the tables about a person, not a token.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::writer::db_error;
+use crate::clock::UnixTime;
+use crate::domain::{ClientId, ScopeSet};
+use crate::store::{Consent, Session, StoreError, StoreResult, UserId};
+
+pub(super) fn create(
+    conn: &Connection,
+    session: &Session,
+    replaces: Option<&str>,
+) -> StoreResult<()> {
+    if let Some(old) = replaces {
+        delete(conn, old)?;
+    }
+    conn.prepare_cached(
+        "INSERT INTO sessions (id_hash, user_id, auth_time, expires_at, user_agent)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            session.id_hash,
+            session.user_id,
+            session.auth_time,
+            session.expires_at,
+            session.user_agent
+        ])
+    })
+    .map_err(db_error)?;
+    Ok(())
+}
+
+pub(super) fn find(
+    conn: &Connection,
+    id_hash: &str,
+    now: UnixTime,
+) -> rusqlite::Result<Option<Session>> {
+    conn.prepare_cached(
+        "SELECT id_hash, user_id, auth_time, expires_at, user_agent FROM sessions
+         WHERE id_hash = ?1 AND expires_at > ?2",
+    )?
+    .query_row(params![id_hash, now], |row| {
+        Ok(Session {
+            id_hash: row.get(0)?,
+            user_id: row.get(1)?,
+            auth_time: row.get(2)?,
+            expires_at: row.get(3)?,
+            user_agent: row.get(4)?,
+        })
+    })
+    .optional()
+}
+
+pub(super) fn delete(conn: &Connection, id_hash: &str) -> StoreResult<()> {
+    conn.prepare_cached("DELETE FROM sessions WHERE id_hash = ?1")
+        .and_then(|mut s| s.execute([id_hash]))
+        .map_err(db_error)?;
+    Ok(())
+}
+
+pub(super) fn find_consent(
+    conn: &Connection,
+    user: UserId,
+    client_id: &ClientId,
+) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT scope FROM consents WHERE user_id = ?1 AND client_id = ?2")?
+        .query_row(params![user, client_id.as_str()], |row| row.get(0))
+        .optional()
+}
+
+pub(super) fn save_consent(conn: &Connection, consent: &Consent) -> StoreResult<()> {
+    let previous = find_consent(conn, consent.user_id, &consent.client_id).map_err(db_error)?;
+    let mut scope = ScopeSet::parse(&consent.scope).map_err(StoreError::Database)?;
+    if let Some(previous) = previous {
+        // Scopes that no longer exist are dropped rather than failing the save.
+        scope = scope.union(&ScopeSet::parse(&previous).unwrap_or_default());
+    }
+    conn.prepare_cached(
+        "INSERT INTO consents (user_id, client_id, scope, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?4)
+         ON CONFLICT (user_id, client_id) DO UPDATE SET scope = ?3, updated_at = ?4",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            consent.user_id,
+            consent.client_id.as_str(),
+            scope.to_string(),
+            consent.now
+        ])
+    })
+    .map_err(db_error)?;
+    Ok(())
+}
+
+pub(super) fn add_contact(
+    conn: &Connection,
+    a: UserId,
+    b: UserId,
+    now: UnixTime,
+) -> StoreResult<()> {
+    if a == b {
+        return Err(StoreError::Conflict(
+            "a user cannot be their own contact".into(),
+        ));
+    }
+    let mut insert = conn
+        .prepare_cached(
+            "INSERT INTO contacts (user_id, contact_id, created_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT DO NOTHING",
+        )
+        .map_err(db_error)?;
+    insert.execute(params![a, b, now]).map_err(db_error)?;
+    insert.execute(params![b, a, now]).map_err(db_error)?;
+    Ok(())
+}
+
+pub(super) fn list_contacts(conn: &Connection, user: UserId) -> rusqlite::Result<Vec<UserId>> {
+    conn.prepare_cached("SELECT contact_id FROM contacts WHERE user_id = ?1 ORDER BY contact_id")?
+        .query_map([user], |row| row.get(0))?
+        .collect()
+}

@@ -1,0 +1,253 @@
+//! Authorization codes, grants, access and refresh tokens — all stored by SHA-256 hash.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::writer::db_error;
+use crate::clock::UnixTime;
+use crate::domain::ClientId;
+use crate::store::{
+    AccessToken, AuthCode, Grant, NewTokens, Redemption, RefreshToken, Rotation, StoreResult,
+};
+
+pub(super) fn create_auth_code(conn: &Connection, code: &AuthCode) -> StoreResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO auth_codes (code_hash, client_id, user_id, redirect_uri,
+             redirect_uri_explicit, scope, fields, code_challenge, auth_time, issued_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            code.code_hash,
+            code.client_id.as_str(),
+            code.user_id,
+            code.redirect_uri,
+            code.redirect_uri_explicit,
+            code.scope,
+            code.fields,
+            code.code_challenge,
+            code.auth_time,
+            code.issued_at,
+            code.expires_at,
+        ])
+    })
+    .map_err(db_error)?;
+    Ok(())
+}
+
+pub(super) fn find_auth_code(
+    conn: &Connection,
+    code_hash: &str,
+) -> rusqlite::Result<Option<AuthCode>> {
+    conn.prepare_cached(
+        "SELECT code_hash, client_id, user_id, redirect_uri, redirect_uri_explicit, scope,
+                fields, code_challenge, auth_time, issued_at, expires_at, redeemed_at IS NOT NULL
+         FROM auth_codes WHERE code_hash = ?1",
+    )?
+    .query_row([code_hash], |row| {
+        Ok(AuthCode {
+            code_hash: row.get(0)?,
+            client_id: client_id(row, 1)?,
+            user_id: row.get(2)?,
+            redirect_uri: row.get(3)?,
+            redirect_uri_explicit: row.get(4)?,
+            scope: row.get(5)?,
+            fields: row.get(6)?,
+            code_challenge: row.get(7)?,
+            auth_time: row.get(8)?,
+            issued_at: row.get(9)?,
+            expires_at: row.get(10)?,
+            redeemed: row.get(11)?,
+        })
+    })
+    .optional()
+}
+
+pub(super) fn redeem_auth_code(
+    conn: &Connection,
+    code_hash: &str,
+    grant: &Grant,
+    tokens: &NewTokens,
+) -> StoreResult<Redemption> {
+    // Writes run one at a time on the writer thread, so this check-then-act is atomic.
+    let redeemed: Option<bool> = conn
+        .prepare_cached("SELECT redeemed_at IS NOT NULL FROM auth_codes WHERE code_hash = ?1")
+        .and_then(|mut s| s.query_row([code_hash], |row| row.get(0)).optional())
+        .map_err(db_error)?;
+    if redeemed != Some(false) {
+        revoke_code_grant(conn, code_hash, grant.created_at)?;
+        return Ok(Redemption::AlreadyRedeemed);
+    }
+    insert_grant(conn, grant)?;
+    conn.prepare_cached(
+        "UPDATE auth_codes SET redeemed_at = ?2, grant_id = ?3 WHERE code_hash = ?1",
+    )
+    .and_then(|mut s| s.execute(params![code_hash, grant.created_at, grant.id]))
+    .map_err(db_error)?;
+    insert_tokens(conn, tokens)?;
+    Ok(Redemption::Redeemed)
+}
+
+pub(super) fn revoke_code_grant(
+    conn: &Connection,
+    code_hash: &str,
+    now: UnixTime,
+) -> StoreResult<()> {
+    conn.prepare_cached(
+        "UPDATE grants SET revoked_at = ?2 WHERE revoked_at IS NULL
+           AND id = (SELECT grant_id FROM auth_codes WHERE code_hash = ?1)",
+    )
+    .and_then(|mut s| s.execute(params![code_hash, now]))
+    .map_err(db_error)?;
+    Ok(())
+}
+
+pub(super) fn insert_grant(conn: &Connection, grant: &Grant) -> StoreResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO grants (id, client_id, user_id, scope, fields, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            grant.id,
+            grant.client_id.as_str(),
+            grant.user_id,
+            grant.scope,
+            grant.fields,
+            grant.created_at
+        ])
+    })
+    .map_err(db_error)?;
+    Ok(())
+}
+
+pub(super) fn insert_tokens(conn: &Connection, tokens: &NewTokens) -> StoreResult<()> {
+    let access = &tokens.access;
+    conn.prepare_cached(
+        "INSERT INTO access_tokens (hash, grant_id, scope, issued_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            access.hash,
+            tokens.grant_id,
+            access.scope,
+            access.issued_at,
+            access.expires_at
+        ])
+    })
+    .map_err(db_error)?;
+    if let Some(refresh) = &tokens.refresh {
+        conn.prepare_cached(
+            "INSERT INTO refresh_tokens (hash, grant_id, issued_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4)",
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                refresh.hash,
+                tokens.grant_id,
+                refresh.issued_at,
+                refresh.expires_at
+            ])
+        })
+        .map_err(db_error)?;
+    }
+    Ok(())
+}
+
+const GRANT_COLUMNS: &str = "g.id, g.client_id, g.user_id, g.scope, g.fields, g.created_at";
+
+fn client_id(row: &Row<'_>, index: usize) -> rusqlite::Result<ClientId> {
+    let raw: String = row.get(index)?;
+    ClientId::parse(&raw).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, e.into())
+    })
+}
+
+fn grant_from_row(row: &Row<'_>) -> rusqlite::Result<Grant> {
+    Ok(Grant {
+        id: row.get(0)?,
+        client_id: client_id(row, 1)?,
+        user_id: row.get(2)?,
+        scope: row.get(3)?,
+        fields: row.get(4)?,
+        created_at: row.get(5)?,
+    })
+}
+
+pub(super) fn find_access_token(
+    conn: &Connection,
+    hash: &str,
+) -> rusqlite::Result<Option<AccessToken>> {
+    conn.prepare_cached(&format!(
+        "SELECT {GRANT_COLUMNS}, a.scope, a.issued_at, a.expires_at,
+                a.revoked_at IS NOT NULL OR g.revoked_at IS NOT NULL
+         FROM access_tokens a JOIN grants g ON g.id = a.grant_id WHERE a.hash = ?1"
+    ))?
+    .query_row([hash], |row| {
+        Ok(AccessToken {
+            grant: grant_from_row(row)?,
+            scope: row.get(6)?,
+            issued_at: row.get(7)?,
+            expires_at: row.get(8)?,
+            revoked: row.get(9)?,
+        })
+    })
+    .optional()
+}
+
+pub(super) fn find_refresh_token(
+    conn: &Connection,
+    hash: &str,
+) -> rusqlite::Result<Option<RefreshToken>> {
+    conn.prepare_cached(&format!(
+        "SELECT {GRANT_COLUMNS}, r.issued_at, r.expires_at, r.rotated_at IS NOT NULL,
+                g.revoked_at IS NOT NULL
+         FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id WHERE r.hash = ?1"
+    ))?
+    .query_row([hash], |row| {
+        Ok(RefreshToken {
+            grant: grant_from_row(row)?,
+            issued_at: row.get(6)?,
+            expires_at: row.get(7)?,
+            rotated: row.get(8)?,
+            revoked: row.get(9)?,
+        })
+    })
+    .optional()
+}
+
+pub(super) fn rotate_refresh_token(
+    conn: &Connection,
+    old_hash: &str,
+    tokens: &NewTokens,
+) -> StoreResult<Rotation> {
+    let now = tokens.access.issued_at;
+    let retired = conn
+        .prepare_cached(
+            "UPDATE refresh_tokens SET rotated_at = ?2 WHERE hash = ?1 AND rotated_at IS NULL",
+        )
+        .and_then(|mut s| s.execute(params![old_hash, now]))
+        .map_err(db_error)?;
+    if retired == 0 {
+        revoke_grant(conn, &tokens.grant_id, now)?;
+        return Ok(Rotation::Reused);
+    }
+    insert_tokens(conn, tokens)?;
+    Ok(Rotation::Rotated)
+}
+
+pub(super) fn revoke_access_token(conn: &Connection, hash: &str, now: UnixTime) -> StoreResult<()> {
+    conn.prepare_cached(
+        "UPDATE access_tokens SET revoked_at = ?2 WHERE hash = ?1 AND revoked_at IS NULL",
+    )
+    .and_then(|mut s| s.execute(params![hash, now]))
+    .map_err(db_error)?;
+    Ok(())
+}
+
+pub(super) fn revoke_grant(conn: &Connection, grant_id: &str, now: UnixTime) -> StoreResult<()> {
+    conn.prepare_cached("UPDATE grants SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")
+        .and_then(|mut s| s.execute(params![grant_id, now]))
+        .map_err(db_error)?;
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! Users table.
+
+use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
+
+use super::writer::db_error;
+use crate::domain::Sub;
+use crate::store::{NewUser, StoreError, StoreResult, User};
+
+const COLUMNS: &str = "id, sub, username, email, name, created_at, updated_at";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<User> {
+    Ok(User {
+        id: row.get(0)?,
+        sub: Sub::from_string(row.get(1)?),
+        username: row.get(2)?,
+        email: row.get(3)?,
+        name: row.get(4)?,
+        created_at: row.get(5)?,
+        updated_at: row.get(6)?,
+    })
+}
+
+pub(super) fn create(conn: &Connection, user: &NewUser) -> StoreResult<User> {
+    let taken = |column: &str, value: &str| -> StoreResult<bool> {
+        conn.prepare_cached(&format!("SELECT 1 FROM users WHERE {column} = ?1"))
+            .and_then(|mut s| s.exists([value]))
+            .map_err(db_error)
+    };
+    if taken("username", &user.username)? {
+        return Err(StoreError::Conflict(format!(
+            "the username '{}' is taken",
+            user.username
+        )));
+    }
+    if taken("email", &user.email)? {
+        return Err(StoreError::Conflict(format!(
+            "the email '{}' is already registered",
+            user.email
+        )));
+    }
+    conn.prepare_cached(
+        "INSERT INTO users (sub, username, email, name, password_hash, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            user.sub.as_str(),
+            user.username,
+            user.email,
+            user.name,
+            user.password_hash,
+            user.created_at
+        ])
+    })
+    .map_err(db_error)?;
+    Ok(User {
+        id: conn.last_insert_rowid(),
+        sub: user.sub.clone(),
+        username: user.username.clone(),
+        email: user.email.clone(),
+        name: user.name.clone(),
+        created_at: user.created_at,
+        updated_at: user.created_at,
+    })
+}
+
+/// Looks a user up by a unique column (`id` or `sub`).
+pub(super) fn find_by(
+    conn: &Connection,
+    column: &'static str,
+    value: impl ToSql,
+) -> rusqlite::Result<Option<User>> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE {column} = ?1"))?
+        .query_row([value], from_row)
+        .optional()
+}
+
+pub(super) fn find_login(
+    conn: &Connection,
+    username: &str,
+) -> rusqlite::Result<Option<(User, String)>> {
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS}, password_hash FROM users WHERE username = ?1"
+    ))?
+    .query_row([username], |row| Ok((from_row(row)?, row.get(7)?)))
+    .optional()
+}
+
+pub(super) fn list(conn: &Connection) -> rusqlite::Result<Vec<User>> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM users ORDER BY id"))?
+        .query_map([], from_row)?
+        .collect()
+}

@@ -1,0 +1,119 @@
+//! `GET|POST /consent`: the page that asks "Allow <site> to …?". The form carries the
+//! authorization request itself, which is validated again when the answer comes back.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+use super::authorize::{encode, redirect_error, respond, validate};
+use super::pages::{ConsentPage, ScopeLine};
+use super::responses::{error_page, html, see_other, server_error_page};
+use super::{cookies, router, AppState};
+use crate::domain::records::Consent;
+use crate::oauth::authorize::consent_lines;
+use crate::oauth::{ErrorCode, OAuthError, Params};
+
+/// `GET /consent?<authorization request>`.
+pub async fn consent_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let params = Params::parse(req.query_string());
+    let (client, request) = match validate(&state, &params) {
+        Ok(valid) => valid,
+        Err(response) => return response,
+    };
+    let (_, user) = match cookies::current_user(&req, &state) {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            return see_other(&router::login_url(&format!(
+                "{}?{}",
+                router::CONSENT,
+                req.query_string()
+            )))
+        }
+        Err(_) => return server_error_page(),
+    };
+    let (csrf_token, csrf_cookie) = cookies::csrf_token(&req, &state);
+    let host = url::Url::parse(&request.target.redirect_uri)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| request.target.redirect_uri.clone());
+    let page = ConsentPage {
+        csrf_token: &csrf_token,
+        client_name: &client.name,
+        client_host: &host,
+        user_name: user.display_name(),
+        scopes: consent_lines(&request.scope)
+            .into_iter()
+            .map(|(scope, description)| ScopeLine {
+                name: scope.as_str(),
+                description,
+            })
+            .collect(),
+        fields: request.fields.clone().unwrap_or_default(),
+        message: request.message.as_deref(),
+        request: &encode(&params),
+    };
+    let mut response = html(StatusCode::OK, &page);
+    if let Some(cookie) = csrf_cookie {
+        let _ = response.add_cookie(&cookie);
+    }
+    response
+}
+
+/// The consent form's fields (DESIGN: `decision`, `remember`).
+#[derive(Deserialize)]
+pub struct ConsentForm {
+    csrf_token: Option<String>,
+    request: String,
+    decision: Option<String>,
+    remember: Option<String>,
+}
+
+/// `POST /consent`: allow or deny, optionally remembered.
+pub async fn consent_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<ConsentForm>,
+) -> HttpResponse {
+    if !cookies::csrf_ok(&req, &state, form.csrf_token.as_deref()) {
+        return error_page(
+            StatusCode::FORBIDDEN,
+            "This form has expired or was not sent from this site. Go back and try again.",
+        );
+    }
+    let params = Params::parse(&form.request);
+    let (client, request) = match validate(&state, &params) {
+        Ok(valid) => valid,
+        Err(response) => return response,
+    };
+    let (session, user) = match cookies::current_user(&req, &state) {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            return see_other(&router::login_url(&format!(
+                "{}?{}",
+                router::CONSENT,
+                form.request
+            )))
+        }
+        Err(_) => return server_error_page(),
+    };
+    match form.decision.as_deref() {
+        Some("allow") => {}
+        Some("deny") => {
+            let denied = OAuthError::new(ErrorCode::AccessDenied, "the user denied the request");
+            return redirect_error(&state, &request, &denied);
+        }
+        _ => return error_page(StatusCode::BAD_REQUEST, "Choose Allow or Deny."),
+    }
+    if form.remember.is_some() {
+        let consent = Consent {
+            user_id: user.id,
+            client_id: client.client_id.clone(),
+            scope: request.scope.to_string(),
+            now: state.clock.now(),
+        };
+        if state.store.save_consent(consent).await.is_err() {
+            return server_error_page();
+        }
+    }
+    respond(&state, &client, &request, &user, &session).await
+}

@@ -1,0 +1,165 @@
+//! The three token grants, each: read what the store holds, let `oauth::grants` decide,
+//! then write atomically and build the response. A failed request writes nothing, except
+//! that reuse of a code or rotated refresh token revokes its family (the deliberate exception).
+
+use super::AppState;
+use crate::crypto::hash_token;
+use crate::domain::records::{Client, Redemption, Rotation, UserId};
+use crate::domain::{ScopeSet, Sub};
+use crate::oauth::grants::{self, Rejection};
+use crate::oauth::token_response::{self, ResponseContext, TokenResponse};
+use crate::oauth::tokens::{self, Minted};
+use crate::oauth::{OAuthError, Params};
+use crate::store::StoreError;
+
+/// What every grant needs to know about the request.
+pub struct GrantContext<'a> {
+    pub state: &'a AppState,
+    pub client: &'a Client,
+    pub secret: Option<&'a str>,
+    pub params: &'a Params,
+    pub echo_state: Option<String>,
+}
+
+fn store_error(_: StoreError) -> OAuthError {
+    OAuthError::server_error()
+}
+
+impl GrantContext<'_> {
+    fn respond(&self, minted: Minted, scope: &ScopeSet, sub: Option<&Sub>) -> TokenResponse {
+        let ctx = ResponseContext {
+            issuer: &self.state.issuer,
+            signature_method: self.client.signature_method,
+            client_secret: self.secret,
+            sub,
+            scope,
+            now: minted.stored.access.issued_at,
+        };
+        token_response::build(
+            minted.access_token,
+            minted.refresh_token,
+            self.echo_state.clone(),
+            &ctx,
+        )
+    }
+
+    fn sub_of(&self, user: Option<UserId>) -> Result<Option<Sub>, OAuthError> {
+        match user {
+            None => Ok(None),
+            Some(id) => {
+                let user = self.state.store.find_user(id).map_err(store_error)?;
+                let user =
+                    user.ok_or_else(|| OAuthError::invalid_grant("the user no longer exists"))?;
+                Ok(Some(user.sub))
+            }
+        }
+    }
+}
+
+/// `grant_type=authorization_code`.
+pub async fn authorization_code(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
+    let store = &ctx.state.store;
+    let now = ctx.state.clock.now();
+    let code = ctx.params.require("code")?;
+    let code_hash = hash_token(code);
+    let stored = store.find_auth_code(&code_hash).map_err(store_error)?;
+    let request = grants::authorization_code::CodeRequest {
+        redirect_uri: ctx.params.get("redirect_uri")?,
+        code_verifier: ctx.params.get("code_verifier")?,
+    };
+    match grants::authorization_code::check(stored.as_ref(), ctx.client, &request, now) {
+        Ok(()) => {}
+        Err(Rejection::Invalid(e)) => return Err(e),
+        Err(Rejection::Reused) => {
+            store
+                .revoke_code_grant(&code_hash, now)
+                .await
+                .map_err(store_error)?;
+            return Err(reused_code());
+        }
+    }
+    let Some(code) = stored else {
+        return Err(OAuthError::invalid_grant("the code is not valid"));
+    };
+    let scope = ScopeSet::parse(&code.scope).map_err(OAuthError::invalid_scope)?;
+    let sub = ctx.sub_of(Some(code.user_id))?;
+    let grant = tokens::new_grant(
+        &ctx.client.client_id,
+        Some(code.user_id),
+        &scope,
+        code.fields.clone(),
+        now,
+    );
+    let with_refresh = ctx.client.allows(crate::domain::GrantType::RefreshToken);
+    let minted = tokens::mint(&grant.id, &scope, now, with_refresh);
+    match store
+        .redeem_auth_code(&code_hash, grant, minted.stored.clone())
+        .await
+        .map_err(store_error)?
+    {
+        Redemption::Redeemed => Ok(ctx.respond(minted, &scope, sub.as_ref())),
+        Redemption::AlreadyRedeemed => Err(reused_code()),
+    }
+}
+
+fn reused_code() -> OAuthError {
+    OAuthError::invalid_grant("the code was already used; the tokens issued from it are revoked")
+}
+
+/// `grant_type=refresh_token`: rotates the refresh token.
+pub async fn refresh_token(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
+    let store = &ctx.state.store;
+    let now = ctx.state.clock.now();
+    let token = ctx.params.require("refresh_token")?;
+    let hash = hash_token(token);
+    let stored = store.find_refresh_token(&hash).map_err(store_error)?;
+    let scope = match grants::refresh_token::check(
+        stored.as_ref(),
+        ctx.client,
+        ctx.params.get("scope")?,
+        now,
+    ) {
+        Ok(scope) => scope,
+        Err(Rejection::Invalid(e)) => return Err(e),
+        Err(Rejection::Reused) => {
+            if let Some(stored) = &stored {
+                store
+                    .revoke_grant(&stored.grant.id, now)
+                    .await
+                    .map_err(store_error)?;
+            }
+            return Err(reused_refresh());
+        }
+    };
+    let Some(stored) = stored else {
+        return Err(OAuthError::invalid_grant("the refresh token is not valid"));
+    };
+    let sub = ctx.sub_of(stored.grant.user_id)?;
+    let minted = tokens::mint(&stored.grant.id, &scope, now, true);
+    match store
+        .rotate_refresh_token(&hash, minted.stored.clone())
+        .await
+        .map_err(store_error)?
+    {
+        Rotation::Rotated => Ok(ctx.respond(minted, &scope, sub.as_ref())),
+        Rotation::Reused => Err(reused_refresh()),
+    }
+}
+
+fn reused_refresh() -> OAuthError {
+    OAuthError::invalid_grant("the refresh token was already used; its whole family is revoked")
+}
+
+/// `grant_type=client_credentials`.
+pub async fn client_credentials(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
+    let now = ctx.state.clock.now();
+    let scope = grants::client_credentials::check(ctx.client, ctx.params.get("scope")?)?;
+    let grant = tokens::new_grant(&ctx.client.client_id, None, &scope, None, now);
+    let minted = tokens::mint(&grant.id, &scope, now, false);
+    ctx.state
+        .store
+        .issue_grant(grant, minted.stored.clone())
+        .await
+        .map_err(store_error)?;
+    Ok(ctx.respond(minted, &scope, None))
+}

@@ -1,0 +1,44 @@
+//! `GET /` (who am I signed in as), `GET /healthz` and `GET /metrics`.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::pages::HomePage;
+use super::responses::{html, server_error_page};
+use super::{cookies, AppState};
+
+/// `GET /`.
+pub async fn home_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let user = match cookies::current_user(&req, &state) {
+        Ok(found) => found.map(|(_, user)| user),
+        Err(_) => return server_error_page(),
+    };
+    let (csrf_token, cookie) = cookies::csrf_token(&req, &state);
+    let page = HomePage {
+        user_name: user.as_ref().map(|u| u.display_name()),
+        csrf_token: &csrf_token,
+        demo: state.demo,
+    };
+    let mut response = html(StatusCode::OK, &page);
+    if let Some(cookie) = cookie {
+        let _ = response.add_cookie(&cookie);
+    }
+    response
+}
+
+/// `GET /healthz`: 200 while the store answers.
+pub async fn healthz_get(state: web::Data<AppState>) -> HttpResponse {
+    match state.store.find_user(0) {
+        Ok(_) => HttpResponse::Ok().json(serde_json::json!({ "status": "ok" })),
+        Err(_) => {
+            HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "unavailable" }))
+        }
+    }
+}
+
+/// `GET /metrics`: Prometheus text format.
+pub async fn metrics_get(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+        .body(state.metrics.render())
+}

@@ -1,0 +1,90 @@
+//! `POST /oauth/introspect` (RFC 7662): a client asks whether one of its own tokens is
+//! active. Tokens of other clients look inactive, so a client learns nothing about them.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+
+use super::responses::{no_store_json, oauth_error_json};
+use super::token::{authenticate_client, form_params};
+use super::AppState;
+use crate::crypto::hash_token;
+use crate::domain::records::Grant;
+use crate::oauth::OAuthError;
+
+/// `POST /oauth/introspect`.
+pub async fn introspect_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    match introspect(&req, &state, &body) {
+        Ok(answer) => no_store_json(&answer),
+        Err(error) => oauth_error_json(&error),
+    }
+}
+
+fn introspect(req: &HttpRequest, state: &AppState, body: &[u8]) -> Result<Value, OAuthError> {
+    let params = form_params(req, body)?;
+    let (client, _) = authenticate_client(req, state, &params)?;
+    let hash = hash_token(params.require("token")?);
+    let now = state.clock.now();
+    let failed = |_| OAuthError::server_error();
+    let inactive = json!({ "active": false });
+    if let Some(access) = state.store.find_access_token(&hash).map_err(failed)? {
+        if access.grant.client_id != client.client_id || !access.is_active(now) {
+            return Ok(inactive);
+        }
+        let mut answer = describe(
+            state,
+            &access.grant,
+            &access.scope,
+            access.issued_at,
+            access.expires_at,
+        )?;
+        answer["token_type"] = json!("Bearer");
+        return Ok(answer);
+    }
+    if let Some(refresh) = state.store.find_refresh_token(&hash).map_err(failed)? {
+        let live = !refresh.revoked && !refresh.rotated && now < refresh.expires_at;
+        if refresh.grant.client_id != client.client_id || !live {
+            return Ok(inactive);
+        }
+        let scope = refresh.grant.scope.clone();
+        return describe(
+            state,
+            &refresh.grant,
+            &scope,
+            refresh.issued_at,
+            refresh.expires_at,
+        );
+    }
+    Ok(inactive)
+}
+
+fn describe(
+    state: &AppState,
+    grant: &Grant,
+    scope: &str,
+    iat: i64,
+    exp: i64,
+) -> Result<Value, OAuthError> {
+    let mut answer = json!({
+        "active": true,
+        "scope": scope,
+        "client_id": grant.client_id.as_str(),
+        "iat": iat,
+        "exp": exp,
+        "iss": state.issuer,
+    });
+    if let Some(user_id) = grant.user_id {
+        let user = state
+            .store
+            .find_user(user_id)
+            .map_err(|_| OAuthError::server_error())?;
+        if let Some(user) = user {
+            answer["sub"] = json!(user.sub.as_str());
+            answer["username"] = json!(user.username);
+        }
+    }
+    Ok(answer)
+}

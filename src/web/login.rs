@@ -1,0 +1,109 @@
+//! `GET|POST /login`: the sign-in form. A successful login starts a new session (new id,
+//! the old one deleted) and returns to where the person was going.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+use super::pages::LoginPage;
+use super::responses::{error_page, html, see_other, server_error_page};
+use super::{cookies, router, AppState};
+use crate::auth::session::new_session;
+
+/// Query of `GET /login`.
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    return_to: Option<String>,
+}
+
+/// `GET /login`.
+pub async fn login_get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: web::Query<LoginQuery>,
+) -> HttpResponse {
+    let return_to = router::safe_return_to(query.return_to.as_deref());
+    render(&req, &state, StatusCode::OK, return_to, "", None)
+}
+
+fn render(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    return_to: &str,
+    username: &str,
+    error: Option<&str>,
+) -> HttpResponse {
+    let (csrf_token, cookie) = cookies::csrf_token(req, state);
+    let page = LoginPage {
+        csrf_token: &csrf_token,
+        return_to,
+        username,
+        error,
+    };
+    let mut response = html(status, &page);
+    if let Some(cookie) = cookie {
+        let _ = response.add_cookie(&cookie);
+    }
+    response
+}
+
+/// The login form's fields (DESIGN: `username`, `password`).
+#[derive(Deserialize)]
+pub struct LoginForm {
+    csrf_token: Option<String>,
+    username: String,
+    password: String,
+    return_to: Option<String>,
+}
+
+/// `POST /login`.
+pub async fn login_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<LoginForm>,
+) -> HttpResponse {
+    if !cookies::csrf_ok(&req, &state, form.csrf_token.as_deref()) {
+        return error_page(
+            StatusCode::FORBIDDEN,
+            "This form has expired or was not sent from this site. Go back and try again.",
+        );
+    }
+    let return_to = router::safe_return_to(form.return_to.as_deref());
+    let username = form.username.trim().to_lowercase();
+    let found = match state.store.find_login(&username) {
+        Ok(found) => found,
+        Err(_) => return server_error_page(),
+    };
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), Some(hash)),
+        None => (None, None),
+    };
+    let verified = state.passwords.verify(form.password.clone(), hash).await;
+    let Some(user) = user.filter(|_| verified) else {
+        state.metrics.login(false);
+        let message = "Wrong username or password.";
+        return render(
+            &req,
+            &state,
+            StatusCode::UNAUTHORIZED,
+            return_to,
+            &form.username,
+            Some(message),
+        );
+    };
+    let agent = req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let (id, session) = new_session(user.id, state.clock.now(), agent);
+    let replaces = cookies::session_id_hash(&req);
+    if state.store.create_session(session, replaces).await.is_err() {
+        return server_error_page();
+    }
+    state.metrics.login(true);
+    let mut response = see_other(return_to);
+    let _ = response.add_cookie(&cookies::session_cookie(id, state.secure_cookies));
+    response
+}

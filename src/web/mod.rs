@@ -1,0 +1,54 @@
+//! The HTTP adapter: thin actix handlers that extract a request, call the protocol core and
+//! the store, and render the answer. The route table is in `router`.
+
+mod assets;
+mod authorize;
+mod bearer;
+mod consent;
+mod cookies;
+mod demo;
+mod grants;
+mod home;
+mod introspect;
+mod login;
+mod logout;
+mod metrics;
+mod pages;
+mod poco;
+mod responses;
+mod revoke;
+pub mod router;
+mod token;
+
+use std::sync::Arc;
+
+use crate::auth::password::PasswordPool;
+use crate::clock::Clock;
+use crate::crypto::SecretKey;
+use crate::store::Store;
+
+pub use metrics::Metrics;
+
+/// Everything a handler needs, shared by all workers.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub key: SecretKey,
+    pub passwords: PasswordPool,
+    pub metrics: Metrics,
+    /// The issuer URL without a trailing slash; every absolute URL starts with it.
+    pub issuer: String,
+    /// Whether cookies get `Secure` (the issuer is https).
+    pub secure_cookies: bool,
+    /// Whether the demo pages are served.
+    pub demo: bool,
+}
+
+/// The page shown when a form arrives without the fields it needs.
+pub fn bad_form_page() -> actix_web::HttpResponse {
+    responses::error_page(
+        actix_web::http::StatusCode::BAD_REQUEST,
+        "The form was incomplete. Go back and try again.",
+    )
+}

@@ -1,0 +1,71 @@
+//! One struct per HTML page, rendered by askama from `templates/` (auto-escaped).
+
+use askama::Template;
+
+/// The sign-in form.
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage<'a> {
+    pub csrf_token: &'a str,
+    pub return_to: &'a str,
+    pub username: &'a str,
+    pub error: Option<&'a str>,
+}
+
+/// One requested scope and what it lets the site see.
+pub struct ScopeLine {
+    pub name: &'static str,
+    pub description: &'static str,
+}
+
+/// "Allow <site> to …?"
+#[derive(Template)]
+#[template(path = "consent.html")]
+pub struct ConsentPage<'a> {
+    pub csrf_token: &'a str,
+    pub client_name: &'a str,
+    pub client_host: &'a str,
+    pub user_name: &'a str,
+    pub scopes: Vec<ScopeLine>,
+    pub fields: Vec<String>,
+    pub message: Option<&'a str>,
+    /// The authorization request, re-encoded, re-validated when the form comes back.
+    pub request: &'a str,
+}
+
+/// An error a person reads (bad client, bad redirect URI, expired form).
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage<'a> {
+    pub title: &'a str,
+    pub message: &'a str,
+}
+
+/// The landing page.
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage<'a> {
+    pub user_name: Option<&'a str>,
+    pub csrf_token: &'a str,
+    pub demo: bool,
+}
+
+/// The sign-out confirmation.
+#[derive(Template)]
+#[template(path = "logout.html")]
+pub struct LogoutPage<'a> {
+    pub csrf_token: &'a str,
+}
+
+/// The demo client's redirect target: shows the code and the next step.
+#[derive(Template)]
+#[template(path = "demo_callback.html")]
+pub struct DemoCallbackPage<'a> {
+    pub code: Option<&'a str>,
+    pub error: Option<&'a str>,
+    pub error_description: Option<&'a str>,
+    pub state: Option<&'a str>,
+    pub token_url: &'a str,
+    pub redirect_uri: &'a str,
+    pub client_id: &'a str,
+}

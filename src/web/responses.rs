@@ -1,0 +1,110 @@
+//! How errors reach callers — the written policy:
+//! - the token, revocation and introspection endpoints answer protocol errors as the RFC's
+//!   JSON (`error`, `error_description`) with the RFC's status and `Cache-Control: no-store`;
+//! - the authorization endpoint redirects errors to a verified redirect URI, and shows an
+//!   HTML page when the client or redirect URI cannot be trusted;
+//! - resource endpoints add `WWW-Authenticate: Bearer error=…` (RFC 6750 §3);
+//! - store failures are logged and become `server_error` / a 500 page, never details.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+use askama::Template;
+
+use super::pages::ErrorPage;
+use crate::oauth::{ErrorCode, OAuthError};
+
+/// The RFC 6749 §5.2 JSON error response.
+pub fn oauth_error_json(error: &OAuthError) -> HttpResponse {
+    let status = StatusCode::from_u16(error.code.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut response = HttpResponse::build(status);
+    response
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::PRAGMA, "no-cache"));
+    if error.code == ErrorCode::InvalidClient {
+        response.insert_header((header::WWW_AUTHENTICATE, r#"Basic realm="vzconnect""#));
+    }
+    response.json(serde_json::json!({
+        "error": error.code.as_str(),
+        "error_description": error.description,
+    }))
+}
+
+/// A successful JSON answer that must not be cached (it carries tokens).
+pub fn no_store_json(body: &impl serde::Serialize) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::PRAGMA, "no-cache"))
+        .json(body)
+}
+
+/// A resource-endpoint error with its `WWW-Authenticate` challenge (RFC 6750 §3.1).
+pub fn bearer_error(error: &OAuthError, scope: Option<&str>) -> HttpResponse {
+    let mut challenge = format!(
+        r#"Bearer realm="vzconnect", error="{}", error_description="{}""#,
+        error.code.as_str(),
+        error.description.replace('"', "'")
+    );
+    if let Some(scope) = scope {
+        challenge.push_str(&format!(r#", scope="{scope}""#));
+    }
+    let status = StatusCode::from_u16(error.code.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut response = HttpResponse::build(status);
+    if let Ok(value) = HeaderValue::from_str(&challenge) {
+        response.insert_header((header::WWW_AUTHENTICATE, value));
+    }
+    response.json(serde_json::json!({
+        "error": error.code.as_str(),
+        "error_description": error.description,
+    }))
+}
+
+/// The challenge for a request that carried no token at all (RFC 6750 §3.1: no error code).
+pub fn bearer_missing() -> HttpResponse {
+    HttpResponse::Unauthorized()
+        .insert_header((header::WWW_AUTHENTICATE, r#"Bearer realm="vzconnect""#))
+        .json(serde_json::json!({
+            "error": "invalid_token",
+            "error_description": "an access token is required",
+        }))
+}
+
+/// An HTML error page for people (never a redirect).
+pub fn error_page(status: StatusCode, message: &str) -> HttpResponse {
+    let page = ErrorPage {
+        title: status.canonical_reason().unwrap_or("Error"),
+        message,
+    };
+    html(status, &page)
+}
+
+/// Renders a page with `no-store`, since pages show personal data and CSRF tokens.
+pub fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
+    match page.render() {
+        Ok(body) => HttpResponse::build(status)
+            .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body(body),
+        Err(e) => {
+            log::error!("template: {e}");
+            HttpResponse::InternalServerError().body("internal error")
+        }
+    }
+}
+
+/// A 303 See Other: after a form POST the browser follows with GET, and RFC 9700 §4.12
+/// forbids 307 for redirects that may carry credentials.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish()
+}
+
+/// The page shown when the store fails.
+pub fn server_error_page() -> HttpResponse {
+    error_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong on our side. Please try again.",
+    )
+}

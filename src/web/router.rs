@@ -1,0 +1,107 @@
+//! The route table: every path the server answers, in one place.
+
+use actix_web::web;
+
+use super::{
+    assets, authorize, consent, demo, home, introspect, login, logout, poco, revoke, token,
+};
+
+/// Authorization endpoint.
+pub const AUTHORIZE: &str = "/oauth/authorize";
+/// Token endpoint.
+pub const TOKEN: &str = "/oauth/token";
+/// Revocation endpoint (RFC 7009).
+pub const REVOKE: &str = "/oauth/revoke";
+/// Introspection endpoint (RFC 7662).
+pub const INTROSPECT: &str = "/oauth/introspect";
+/// VZ's authorization path, served by the same handler.
+pub const VZ_AUTHORIZE: &str = "/OAuth2/Authorize/";
+/// VZ's token path, served by the same handler.
+pub const VZ_TOKEN: &str = "/OAuth2/AccessToken/";
+/// The signed-in user's own PoCo record.
+pub const POCO_ME_SELF: &str = "/poco/@me/@self";
+/// A PoCo record by subject (the VZ `user_id` URL).
+pub const POCO_SUB_SELF: &str = "/poco/{sub}/@self";
+/// The sign-in page.
+pub const LOGIN: &str = "/login";
+/// The sign-out page.
+pub const LOGOUT: &str = "/logout";
+/// The consent page.
+pub const CONSENT: &str = "/consent";
+/// The demo client's redirect URI.
+pub const DEMO_CALLBACK: &str = "/demo/callback";
+
+/// Registers every route.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(home::home_get))
+        .route("/healthz", web::get().to(home::healthz_get))
+        .route("/metrics", web::get().to(home::metrics_get))
+        .route("/static/{file:.*}", web::get().to(assets::static_get))
+        .route(AUTHORIZE, web::get().to(authorize::authorize_get))
+        .route(AUTHORIZE, web::post().to(authorize::authorize_post))
+        .route(VZ_AUTHORIZE, web::get().to(authorize::authorize_get))
+        .route(VZ_AUTHORIZE, web::post().to(authorize::authorize_post))
+        .route(TOKEN, web::post().to(token::token_post))
+        .route(VZ_TOKEN, web::post().to(token::token_post))
+        .route(REVOKE, web::post().to(revoke::revoke_post))
+        .route(INTROSPECT, web::post().to(introspect::introspect_post))
+        .route(POCO_ME_SELF, web::get().to(poco::poco_me_self_get))
+        .route(POCO_SUB_SELF, web::get().to(poco::poco_sub_self_get))
+        .route(LOGIN, web::get().to(login::login_get))
+        .route(LOGIN, web::post().to(login::login_post))
+        .route(LOGOUT, web::get().to(logout::logout_get))
+        .route(LOGOUT, web::post().to(logout::logout_post))
+        .route(CONSENT, web::get().to(consent::consent_get))
+        .route(CONSENT, web::post().to(consent::consent_post))
+        .route(DEMO_CALLBACK, web::get().to(demo::demo_callback_get));
+}
+
+/// The login page that returns to `return_to` afterwards.
+pub fn login_url(return_to: &str) -> String {
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("return_to", return_to)
+        .finish();
+    format!("{LOGIN}?{query}")
+}
+
+/// `return_to` if it is a path on this server, else `/` (no open redirect via login).
+pub fn safe_return_to(return_to: Option<&str>) -> &str {
+    match return_to {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.starts_with("/\\")
+                && !path.chars().any(|c| c.is_control()) =>
+        {
+            path
+        }
+        _ => "/",
+    }
+}
+
+/// The demo client's redirect URI for this issuer.
+pub fn demo_redirect_uri(issuer: &str) -> String {
+    format!("{issuer}{DEMO_CALLBACK}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_return_to;
+
+    #[test]
+    fn return_to_must_stay_on_this_server() {
+        assert_eq!(
+            safe_return_to(Some("/oauth/authorize?x=1")),
+            "/oauth/authorize?x=1"
+        );
+        for bad in [
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "evil",
+        ] {
+            assert_eq!(safe_return_to(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(safe_return_to(None), "/");
+    }
+}

@@ -1,0 +1,279 @@
+//! The command line: clients, users and contacts; bad input is exit code 2 and writes nothing.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn vzconnect(db: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vzconnect"))
+        .args(args)
+        .env("VZCONNECT_DATABASE", format!("sqlite://{db}"))
+        .env_remove("VZCONNECT_SECRET_KEY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn client_add_json_user_add_list_and_contact_add() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    let db = db.to_str().unwrap();
+
+    let out = vzconnect(
+        db,
+        &[
+            "client",
+            "add",
+            "--name",
+            "Site",
+            "--redirect-uri",
+            "https://site.example/cb",
+            "--json",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let client: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        client["grant_types"],
+        serde_json::json!(["authorization_code", "refresh_token"])
+    );
+    assert_eq!(client["token_endpoint_auth_method"], "client_secret_basic");
+    assert_eq!(client["signature_method"], "hmac-sha256");
+    let secret = client["client_secret"].as_str().unwrap();
+    assert!(
+        secret.len() >= 43
+            && secret
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    );
+    let key_file = dir.path().join("cli.db.key");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+
+    let public = vzconnect(
+        db,
+        &[
+            "client",
+            "add",
+            "--name",
+            "App",
+            "--redirect-uri",
+            "com.example.app:/cb",
+            "--public",
+            "--signature-method",
+            "hmac-sha1",
+            "--json",
+        ],
+        None,
+    );
+    let public: Value = serde_json::from_str(&stdout(&public)).unwrap();
+    assert!(public.get("client_secret").is_none());
+    assert_eq!(public["token_endpoint_auth_method"], "none");
+
+    let out = vzconnect(
+        db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "Carol",
+            "--email",
+            "carol@example.org",
+            "--name",
+            "Carol C",
+            "--password-stdin",
+        ],
+        Some("carol-password\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = vzconnect(
+        db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "dave",
+            "--email",
+            "dave@example.org",
+            "--password-stdin",
+        ],
+        Some("dave-password\n"),
+    );
+    assert!(out.status.success());
+    let list = stdout(&vzconnect(db, &["user", "list"], None));
+    assert!(list.contains("carol") && list.contains("carol@example.org") && list.contains("dave"));
+    let out = vzconnect(
+        db,
+        &["contact", "add", "--user", "carol", "--contact", "dave"],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let clients = stdout(&vzconnect(db, &["client", "list", "--json"], None));
+    let clients: Value = serde_json::from_str(&clients).unwrap();
+    assert_eq!(clients.as_array().unwrap().len(), 2);
+    assert!(
+        clients[0].get("client_secret").is_none(),
+        "list never shows secrets"
+    );
+}
+
+#[test]
+fn bad_input_is_one_line_exit_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bad.db");
+    let db = db.to_str().unwrap();
+    let cases: [(&[&str], Option<&str>); 7] = [
+        (
+            &[
+                "client",
+                "add",
+                "--name",
+                "S",
+                "--redirect-uri",
+                "http://site.example/cb",
+            ],
+            None,
+        ),
+        (
+            &[
+                "client",
+                "add",
+                "--name",
+                "S",
+                "--redirect-uri",
+                "https://s.example/cb",
+                "--grant-type",
+                "password",
+            ],
+            None,
+        ),
+        (
+            &[
+                "client",
+                "add",
+                "--name",
+                "S",
+                "--redirect-uri",
+                "https://s.example/cb",
+                "--signature-method",
+                "md5",
+            ],
+            None,
+        ),
+        (&["client", "add", "--name", "S"], None),
+        (
+            &[
+                "user",
+                "add",
+                "--username",
+                "x y",
+                "--email",
+                "x@example.org",
+                "--password-stdin",
+            ],
+            Some("long-enough\n"),
+        ),
+        (
+            &[
+                "user",
+                "add",
+                "--username",
+                "xy",
+                "--email",
+                "x@example.org",
+                "--password-stdin",
+            ],
+            Some("short\n"),
+        ),
+        (&["serve", "--no-such-flag"], None),
+    ];
+    for (args, stdin) in cases {
+        let out = vzconnect(db, args, stdin);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!String::from_utf8_lossy(&out.stderr).trim().is_empty());
+    }
+    let out = vzconnect(
+        db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "erin",
+            "--email",
+            "erin@example.org",
+            "--password-stdin",
+        ],
+        Some("erin-password\n"),
+    );
+    assert!(out.status.success());
+    let duplicate = vzconnect(
+        db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "ERIN",
+            "--email",
+            "other@example.org",
+            "--password-stdin",
+        ],
+        Some("erin-password\n"),
+    );
+    assert_eq!(duplicate.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&duplicate.stderr).lines().count(),
+        1
+    );
+    assert_eq!(
+        stdout(&vzconnect(db, &["client", "list", "--json"], None)).trim(),
+        "[]"
+    );
+    assert_eq!(
+        stdout(&vzconnect(db, &["user", "list"], None))
+            .lines()
+            .count(),
+        2,
+        "header + erin only"
+    );
+    let bad_db = vzconnect(db, &["user", "list", "--database", "mysql://x"], None);
+    assert_eq!(bad_db.status.code(), Some(2));
+}

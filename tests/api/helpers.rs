@@ -1,0 +1,427 @@
+//! `spawn_app()` and the browser/client helpers the tests share.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+use reqwest::header::LOCATION;
+use reqwest::{redirect, Response, StatusCode};
+use rusqlite::Connection;
+use sha2::{Digest, Sha256};
+use vzconnect::auth::password::{hash_now, PasswordPool};
+use vzconnect::clock::{Clock, SystemClock};
+use vzconnect::crypto::{random_token, SecretKey};
+use vzconnect::domain::records::{Client, NewUser};
+use vzconnect::domain::{
+    ClientId, GrantType, RedirectUri, SignatureMethod, Sub, TokenEndpointAuthMethod,
+};
+use vzconnect::store::sqlite::SqliteStore;
+use vzconnect::store::Store;
+use vzconnect::web::{AppState, Metrics};
+
+pub const PASSWORD: &str = "alice-password";
+pub const REDIRECT_URI: &str = "http://127.0.0.1/callback";
+pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+
+/// A registered client and its secret.
+#[derive(Clone)]
+pub struct TestClient {
+    pub id: String,
+    pub secret: Option<String>,
+}
+
+/// A running server with a seeded user and clients.
+pub struct TestApp {
+    pub address: String,
+    pub http: reqwest::Client,
+    pub store: Arc<SqliteStore>,
+    pub db_path: PathBuf,
+    /// Confidential, HMAC-SHA256, every grant type.
+    pub web: TestClient,
+    /// Confidential, HMAC-SHA1, code + refresh + implicit: a VZ-era site.
+    pub vz: TestClient,
+    /// Public (PKCE), code + refresh.
+    pub public: TestClient,
+    pub alice_sub: String,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("test.db");
+    let store = Arc::new(SqliteStore::open(&db_path).unwrap());
+    let key = SecretKey::generate();
+    let now = SystemClock.now();
+    let alice_sub = Sub::generate();
+    let bob_sub = Sub::generate();
+    for (sub, username, name) in [
+        (&alice_sub, "alice", "Alice Example"),
+        (&bob_sub, "bob", "Bob Example"),
+    ] {
+        store
+            .create_user(NewUser {
+                sub: sub.clone(),
+                username: username.into(),
+                email: format!("{username}@example.org"),
+                name: Some(name.into()),
+                password_hash: hash_now(PASSWORD).unwrap(),
+                created_at: now,
+            })
+            .await
+            .unwrap();
+    }
+    use GrantType::*;
+    let web = register(
+        &store,
+        &key,
+        "Web Site",
+        &[AuthorizationCode, RefreshToken, ClientCredentials, Implicit],
+        SignatureMethod::HmacSha256,
+        false,
+    )
+    .await;
+    let vz = register(
+        &store,
+        &key,
+        "VZ Site",
+        &[AuthorizationCode, RefreshToken, Implicit],
+        SignatureMethod::HmacSha1,
+        false,
+    )
+    .await;
+    let public = register(
+        &store,
+        &key,
+        "Public App",
+        &[AuthorizationCode, RefreshToken],
+        SignatureMethod::HmacSha256,
+        true,
+    )
+    .await;
+
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let state = AppState {
+        store: store.clone(),
+        clock: Arc::new(SystemClock),
+        key,
+        passwords: PasswordPool::new(2),
+        metrics: Metrics::default(),
+        issuer: address.clone(),
+        secure_cookies: false,
+        demo: false,
+    };
+    let server = vzconnect::start_server(listener, state, 2).unwrap();
+    tokio::spawn(server);
+    TestApp {
+        address,
+        http: browser(),
+        store,
+        db_path,
+        web,
+        vz,
+        public,
+        alice_sub: alice_sub.as_str().to_string(),
+        _dir: dir,
+    }
+}
+
+/// A client that keeps cookies and does not follow redirects, like a test browser.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn register(
+    store: &SqliteStore,
+    key: &SecretKey,
+    name: &str,
+    grants: &[GrantType],
+    method: SignatureMethod,
+    public: bool,
+) -> TestClient {
+    let id = random_token(16);
+    let secret = (!public).then(|| random_token(32));
+    let client = Client {
+        client_id: ClientId::parse(&id).unwrap(),
+        name: name.into(),
+        redirect_uris: vec![RedirectUri::parse(REDIRECT_URI).unwrap()],
+        grant_types: grants.to_vec(),
+        auth_method: if public {
+            TokenEndpointAuthMethod::None
+        } else {
+            TokenEndpointAuthMethod::ClientSecretBasic
+        },
+        signature_method: method,
+        sealed_secret: secret
+            .as_ref()
+            .map(|s| key.seal(id.as_bytes(), s.as_bytes())),
+        created_at: SystemClock.now(),
+    };
+    store.create_client(client).await.unwrap();
+    TestClient { id, secret }
+}
+
+pub fn challenge(verifier: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+pub fn basic(id: &str, secret: &str) -> String {
+    format!("Basic {}", STANDARD.encode(format!("{id}:{secret}")))
+}
+
+/// Undoes askama's HTML escaping of attribute values (named and numeric entities).
+pub fn html_unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some(end) = rest.find(';') else { break };
+        let entity = &rest[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The value of the hidden input `name` in a page.
+pub fn hidden_field(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no field {name} in {html}"))
+        + marker.len();
+    let end = start + html[start..].find('"').unwrap();
+    html_unescape(&html[start..end])
+}
+
+pub fn location(response: &Response) -> String {
+    response
+        .headers()
+        .get(LOCATION)
+        .unwrap_or_else(|| panic!("no Location header (status {})", response.status()))
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+/// The parameters in a URL's query (or fragment, with `fragment = true`).
+pub fn url_params(url: &str, fragment: bool) -> Vec<(String, String)> {
+    let parsed = url::Url::parse(url).unwrap();
+    let part = if fragment {
+        parsed.fragment().unwrap_or("")
+    } else {
+        parsed.query().unwrap_or("")
+    };
+    url::form_urlencoded::parse(part.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+pub fn param(params: &[(String, String)], name: &str) -> Option<String> {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+}
+
+pub async fn assert_oauth_error(
+    response: Response,
+    status: StatusCode,
+    code: &str,
+) -> serde_json::Value {
+    assert_eq!(response.status(), status, "status for {code}");
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"], code, "{body}");
+    assert!(body["error_description"]
+        .as_str()
+        .is_some_and(|d| !d.is_empty()));
+    body
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Signs in through the login form.
+    pub async fn login(&self, username: &str, password: &str) -> Response {
+        let page = self
+            .http
+            .get(self.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = hidden_field(&page, "csrf_token");
+        self.http
+            .post(self.url("/login"))
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("csrf_token", &csrf),
+                ("return_to", "/"),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// GET /oauth/authorize with `query`.
+    pub async fn authorize(&self, query: &[(&str, &str)]) -> Response {
+        self.http
+            .get(self.url("/oauth/authorize"))
+            .query(query)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Follows a redirect to the consent page and answers it.
+    pub async fn answer_consent(
+        &self,
+        consent_url: &str,
+        decision: &str,
+        remember: bool,
+    ) -> Response {
+        let page = self.http.get(self.url(consent_url)).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        let page = page.text().await.unwrap();
+        let mut form = vec![
+            ("csrf_token", hidden_field(&page, "csrf_token")),
+            ("request", hidden_field(&page, "request")),
+            ("decision", decision.to_string()),
+        ];
+        if remember {
+            form.push(("remember", "1".into()));
+        }
+        self.http
+            .post(self.url("/consent"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Logs alice in, authorizes `client` for `scope` and returns the redirect back to the client.
+    pub async fn authorize_with_consent(&self, query: &[(&str, &str)]) -> String {
+        self.login("alice", PASSWORD).await;
+        let response = self.authorize(query).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let next = location(&response);
+        assert!(
+            next.starts_with("/consent?"),
+            "expected consent, got {next}"
+        );
+        let response = self.answer_consent(&next, "allow", false).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        location(&response)
+    }
+
+    /// A code for `client` with `scope` (PKCE with [`VERIFIER`]).
+    pub async fn code_for(&self, client: &TestClient, scope: &str) -> String {
+        let challenge = challenge(VERIFIER);
+        let back = self
+            .authorize_with_consent(&[
+                ("response_type", "code"),
+                ("client_id", &client.id),
+                ("redirect_uri", REDIRECT_URI),
+                ("scope", scope),
+                ("state", "s1"),
+                ("code_challenge", &challenge),
+                ("code_challenge_method", "S256"),
+            ])
+            .await;
+        param(&url_params(&back, false), "code").expect("a code in the redirect")
+    }
+
+    /// POST /oauth/token with Basic authentication for `client` (form body otherwise).
+    pub async fn token(&self, client: &TestClient, form: &[(&str, &str)]) -> Response {
+        let request = self.http.post(self.url("/oauth/token"));
+        let request = match &client.secret {
+            Some(secret) => request
+                .header("Authorization", basic(&client.id, secret))
+                .form(form),
+            None => {
+                let mut form = form.to_vec();
+                form.push(("client_id", &client.id));
+                request.form(&form)
+            }
+        };
+        request.send().await.unwrap()
+    }
+
+    /// Redeems a code made by [`TestApp::code_for`].
+    pub async fn redeem(&self, client: &TestClient, code: &str) -> Response {
+        self.token(
+            client,
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("redirect_uri", REDIRECT_URI),
+                ("code_verifier", VERIFIER),
+            ],
+        )
+        .await
+    }
+
+    /// Rows per table, to prove that a failed request changed nothing.
+    pub fn db_snapshot(&self) -> Vec<(String, i64, String)> {
+        let conn = Connection::open(&self.db_path).unwrap();
+        let tables = [
+            ("users", "id"),
+            ("clients", "client_id"),
+            ("sessions", "id_hash"),
+            ("consents", "scope"),
+            ("grants", "coalesce(revoked_at, 0)"),
+            ("auth_codes", "coalesce(redeemed_at, 0)"),
+            ("access_tokens", "coalesce(revoked_at, 0)"),
+            ("refresh_tokens", "coalesce(rotated_at, 0)"),
+        ];
+        tables
+            .iter()
+            .map(|(table, column)| {
+                let (count, digest): (i64, String) = conn
+                    .query_row(
+                        &format!(
+                            "SELECT count(*), coalesce(group_concat({column}), '') FROM {table}"
+                        ),
+                        [],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .unwrap();
+                (table.to_string(), count, digest)
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,15 @@
+//! Integration tests: each test starts the real server on a random port with a fresh
+//! SQLite database and talks HTTP to it like a browser or a client site would.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod authorize_errors;
+mod cli;
+mod code_flow;
+mod doc_samples;
+mod helpers;
+mod poco;
+mod refresh_and_revoke;
+mod token_errors;
+mod user_agent_flow;
+mod vz_clients;
