@@ -83,6 +83,6 @@ pub async fn ensure(store: &dyn Store, key: &SecretKey, issuer: &str) -> Result<
     println!("  client_id:  {DEMO_CLIENT_ID}");
     println!("  export VZ_DEMO_SECRET={secret}");
     println!("  start here: {issuer}{AUTHORIZE}?{start}");
-    println!("  docs:       {issuer}/docs");
+    println!("  walk-through: docs/quickstart.md");
     Ok(())
 }

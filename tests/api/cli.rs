@@ -277,3 +277,27 @@ fn bad_input_is_one_line_exit_2_and_writes_nothing() {
     let bad_db = vzconnect(db, &["user", "list", "--database", "mysql://x"], None);
     assert_eq!(bad_db.status.code(), Some(2));
 }
+
+#[test]
+fn a_short_or_unreadable_secret_key_is_a_clear_error_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("k.db").display());
+    let run = |envs: &[(&str, &str)], args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_vzconnect"))
+            .args(["user", "list", "--database", &db])
+            .args(args)
+            .envs(envs.iter().copied())
+            .output()
+            .unwrap()
+    };
+    let short = run(&[("VZCONNECT_SECRET_KEY", "c2hvcnQ")], &[]);
+    assert_eq!(short.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("VZCONNECT_SECRET_KEY"));
+    let missing = run(&[], &["--secret-key-file", "/nonexistent/vz.key"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/vz.key"));
+    let hex_key = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+    assert!(run(&[("VZCONNECT_SECRET_KEY", hex_key)], &[])
+        .status
+        .success());
+}

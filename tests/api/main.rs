@@ -6,10 +6,12 @@
 mod authorize_errors;
 mod cli;
 mod code_flow;
+mod demo;
 mod doc_samples;
 mod helpers;
 mod poco;
 mod refresh_and_revoke;
+mod robustness;
 mod token_errors;
 mod user_agent_flow;
 mod vz_clients;
