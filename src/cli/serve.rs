@@ -7,8 +7,9 @@ use clap::Args;
 
 use super::{demo, CliError, Globals};
 use crate::auth::password::PasswordPool;
-use crate::clock::SystemClock;
+use crate::clock::{Clock, SystemClock};
 use crate::config::normalize_issuer;
+use crate::store::Store;
 use crate::web::{AppState, Metrics};
 
 /// `vzconnect serve`.
@@ -56,10 +57,29 @@ pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliErr
         issuer: issuer.clone(),
         demo: args.demo,
     };
+    spawn_purger(state.store.clone(), state.clock.clone());
     log::info!("vzconnect listening on {} as {issuer}", args.bind);
     println!("vzconnect listening on {} (issuer {issuer})", args.bind);
     crate::start_server(listener, state, workers)
         .map_err(|e| CliError::Runtime(e.to_string()))?
         .await
         .map_err(|e| CliError::Runtime(e.to_string()))
+}
+
+/// How often expired sessions, codes and tokens are deleted.
+const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Deletes expired rows in the background so the tables do not grow without bound.
+fn spawn_purger(store: Arc<dyn Store>, clock: Arc<dyn Clock>) {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(PURGE_EVERY);
+        loop {
+            interval.tick().await;
+            match store.purge_expired(clock.now()).await {
+                Ok(0) => {}
+                Ok(n) => log::info!("purged {n} expired sessions, codes and tokens"),
+                Err(e) => log::warn!("purging expired rows failed: {e}"),
+            }
+        }
+    });
 }

@@ -97,4 +97,8 @@ pub trait Store: Send + Sync + 'static {
     fn revoke_access_token(&self, hash: &str, now: UnixTime) -> StoreFuture<()>;
     /// Revokes a grant: every access and refresh token in its family.
     fn revoke_grant(&self, grant_id: &str, now: UnixTime) -> StoreFuture<()>;
+
+    /// Deletes expired sessions and tokens, and codes a day past expiry (kept that long so a
+    /// late reuse is still recognised); returns how many rows went.
+    fn purge_expired(&self, now: UnixTime) -> StoreFuture<usize>;
 }

@@ -12,6 +12,7 @@ mod helpers;
 mod poco;
 mod refresh_and_revoke;
 mod robustness;
+mod store;
 mod token_errors;
 mod user_agent_flow;
 mod vz_clients;

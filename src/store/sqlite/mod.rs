@@ -225,4 +225,7 @@ impl Store for SqliteStore {
         let grant_id = grant_id.to_string();
         self.write(move |c| tokens::revoke_grant(c, &grant_id, now))
     }
+    fn purge_expired(&self, now: UnixTime) -> StoreFuture<usize> {
+        self.write(move |c| tokens::purge_expired(c, now))
+    }
 }
