@@ -45,6 +45,8 @@ pub struct TestApp {
     /// Public (PKCE), code + refresh.
     pub public: TestClient,
     pub alice_sub: String,
+    /// The server's secret key, for command-line runs against the same database.
+    pub secret_key: String,
     _dir: tempfile::TempDir,
 }
 
@@ -103,6 +105,7 @@ pub async fn spawn_app() -> TestApp {
 
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let address = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let secret_key = key.to_base64url();
     let state = AppState {
         store: store.clone(),
         clock: Arc::new(SystemClock),
@@ -124,6 +127,7 @@ pub async fn spawn_app() -> TestApp {
         vz,
         public,
         alice_sub: alice_sub.as_str().to_string(),
+        secret_key,
         _dir: dir,
     }
 }
