@@ -3,9 +3,22 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use vzconnect::cli::{run, Cli};
 
 #[actix_web::main]
 async fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
-    vzconnect::cli::run(vzconnect::cli::Cli::parse()).await
+    match Cli::try_parse() {
+        Ok(cli) => run(cli).await,
+        // Help and version go to stdout in full; a usage error is one line and exit code 2.
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            let text = e.to_string();
+            eprintln!(
+                "{}",
+                text.lines().next().unwrap_or("error: invalid arguments")
+            );
+            ExitCode::from(2)
+        }
+    }
 }

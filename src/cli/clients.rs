@@ -65,7 +65,8 @@ pub(super) struct ClientSpec {
 
 impl ClientSpec {
     /// Validates the spec and mints the id and secret; nothing is stored yet.
-    pub(super) fn build(self, key: &SecretKey) -> Result<(Client, Option<String>), CliError> {
+    /// Nothing is sealed or stored yet, so bad input fails before the database is opened.
+    pub(super) fn build(self) -> Result<(Client, Option<String>), CliError> {
         let usage = CliError::Usage;
         let name = self.name.trim().to_string();
         if name.is_empty() || name.chars().count() > 100 {
@@ -108,9 +109,6 @@ impl ClientSpec {
             None => ClientId::parse(&random_token(16)).map_err(usage)?,
         };
         let secret = (!self.public).then(|| random_token(32));
-        let sealed_secret = secret
-            .as_ref()
-            .map(|s| key.seal(client_id.as_str().as_bytes(), s.as_bytes()));
         let auth_method = if self.public {
             TokenEndpointAuthMethod::None
         } else {
@@ -123,11 +121,17 @@ impl ClientSpec {
             grant_types,
             auth_method,
             signature_method,
-            sealed_secret,
+            sealed_secret: None,
             created_at: SystemClock.now(),
         };
         Ok((client, secret))
     }
+}
+
+/// Encrypts the client's secret with the server key, bound to the client id.
+pub(super) fn seal_secret(client: &mut Client, secret: Option<&str>, key: &SecretKey) {
+    client.sealed_secret =
+        secret.map(|s| key.seal(client.client_id.as_str().as_bytes(), s.as_bytes()));
 }
 
 /// The client as JSON (RFC 7591 names), with the secret when it was just issued.
@@ -157,8 +161,9 @@ pub(super) async fn run(globals: &Globals, command: ClientCommand) -> Result<(),
                 grant_types: args.grant_types,
                 signature_method: args.signature_method,
             };
+            let (mut client, secret) = spec.build()?;
             let (store, key) = globals.open()?;
-            let (client, secret) = spec.build(&key)?;
+            seal_secret(&mut client, secret.as_deref(), &key);
             store.create_client(client.clone()).await?;
             if args.json.json {
                 println!("{}", client_json(&client, secret.as_deref()));

@@ -1,7 +1,7 @@
 //! `serve --demo`: a demo user and a demo client whose redirect URI is a page of this
 //! server, created once, so a newcomer can walk the whole flow with a browser and curl.
 
-use super::clients::ClientSpec;
+use super::clients::{seal_secret, ClientSpec};
 use super::CliError;
 use crate::auth::password::hash_now;
 use crate::clock::{Clock, SystemClock};
@@ -10,13 +10,12 @@ use crate::domain::records::NewUser;
 use crate::domain::{ClientId, Sub};
 use crate::store::Store;
 use crate::web::router::{demo_redirect_uri, AUTHORIZE};
+use crate::web::DEMO_CLIENT_ID;
 
 /// The demo user's login name.
 pub const DEMO_USERNAME: &str = "demo";
 /// The demo user's password: public on purpose, the demo is for trying things out.
 pub const DEMO_PASSWORD: &str = "demo-password";
-/// The demo client's id.
-pub const DEMO_CLIENT_ID: &str = "demo-client";
 
 /// Creates what is missing and prints how to start.
 pub async fn ensure(store: &dyn Store, key: &SecretKey, issuer: &str) -> Result<(), CliError> {
@@ -66,7 +65,8 @@ pub async fn ensure(store: &dyn Store, key: &SecretKey, issuer: &str) -> Result<
                     .to_vec(),
                 signature_method: "hmac-sha256".into(),
             };
-            let (client, secret) = spec.build(key)?;
+            let (mut client, secret) = spec.build()?;
+            seal_secret(&mut client, secret.as_deref(), key);
             store.create_client(client).await?;
             secret.ok_or_else(|| CliError::Runtime("the demo client has no secret".into()))?
         }

@@ -1,6 +1,6 @@
 //! `vzconnect serve`.
 
-use std::net::TcpListener;
+use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
 use clap::Args;
@@ -36,12 +36,19 @@ pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliErr
             .unwrap_or_else(|| format!("http://{}", args.bind)),
     )
     .map_err(CliError::Usage)?;
+    let address: SocketAddr = args.bind.parse().map_err(|_| {
+        CliError::Usage(format!(
+            "--bind: '{}' is not an address like 127.0.0.1:8080",
+            args.bind
+        ))
+    })?;
+    // Bind before writing anything, so a busy port leaves the database as it was.
+    let listener = TcpListener::bind(address)
+        .map_err(|e| CliError::Runtime(format!("cannot listen on {address}: {e}")))?;
     let (store, key) = globals.open()?;
     if args.demo {
         demo::ensure(store.as_ref(), &key, &issuer).await?;
     }
-    let listener = TcpListener::bind(&args.bind)
-        .map_err(|e| CliError::Usage(format!("--bind {}: {e}", args.bind)))?;
     let workers = args.workers.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())

@@ -4,8 +4,17 @@
 use super::OAuthError;
 
 /// Decoded `application/x-www-form-urlencoded` parameters, in the order they were sent.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Params(Vec<(String, String)>);
+
+/// Names only: values include codes, tokens and client secrets.
+impl std::fmt::Debug for Params {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(name, _)| name))
+            .finish()
+    }
+}
 
 impl Params {
     /// Parses a query string or form body.

@@ -9,8 +9,8 @@ use super::vz_signature::{sign, SignedFields};
 use crate::clock::UnixTime;
 use crate::domain::{Scope, ScopeSet, SignatureMethod, Sub};
 
-/// What the client receives, in the order the fields are written.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// What the client receives, in the order the fields are written. `Debug` hides the tokens.
+#[derive(Clone, Serialize, PartialEq, Eq)]
 pub struct TokenResponse {
     pub access_token: String,
     pub token_type: &'static str,
@@ -18,6 +18,7 @@ pub struct TokenResponse {
     pub expires_in: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub scope: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
@@ -29,6 +30,16 @@ pub struct TokenResponse {
     pub signature: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_method: Option<&'static str>,
+}
+
+impl std::fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenResponse")
+            .field("scope", &self.scope)
+            .field("user_id", &self.user_id)
+            .field("issued_at", &self.issued_at)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Everything besides the tokens that shapes a response.
@@ -101,7 +112,7 @@ impl TokenResponse {
         ];
         let optional = [
             ("expires_in", self.expires_in.map(|v| v.to_string())),
-            ("scope", Some(self.scope.clone())),
+            ("scope", Some(self.scope.clone()).filter(|s| !s.is_empty())),
             ("user_id", self.user_id.clone()),
             ("issued_at", self.issued_at.map(|v| v.to_string())),
             ("signature", self.signature.clone()),

@@ -27,6 +27,7 @@ use crate::clock::Clock;
 use crate::crypto::SecretKey;
 use crate::store::Store;
 
+pub use demo::DEMO_CLIENT_ID;
 pub use metrics::Metrics;
 
 /// Everything a handler needs, shared by all workers.

@@ -7,7 +7,7 @@ use super::responses::oauth_error_json;
 use super::token::{authenticate_client, form_params};
 use super::AppState;
 use crate::crypto::hash_token;
-use crate::oauth::{ErrorCode, OAuthError, Params};
+use crate::oauth::{OAuthError, Params};
 
 /// `POST /oauth/revoke`.
 pub async fn revoke_post(
@@ -27,15 +27,8 @@ async fn revoke(req: &HttpRequest, state: &AppState, body: &[u8]) -> Result<(), 
     let params: Params = form_params(req, body)?;
     let (client, _) = authenticate_client(req, state, &params)?;
     let token = params.require("token")?;
-    match params.get("token_type_hint")? {
-        None | Some("access_token") | Some("refresh_token") => {}
-        Some(other) => {
-            return Err(OAuthError::new(
-                ErrorCode::UnsupportedTokenType,
-                format!("token_type_hint '{other}' is not supported"),
-            ))
-        }
-    }
+    // token_type_hint is advisory (RFC 7009 §2.1): both kinds are looked up anyway.
+    params.get("token_type_hint")?;
     let hash = hash_token(token);
     let now = state.clock.now();
     let store = &state.store;

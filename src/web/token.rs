@@ -40,8 +40,8 @@ async fn token(
     state: &AppState,
     params: &Params,
 ) -> Result<(GrantType, crate::oauth::token_response::TokenResponse), OAuthError> {
-    let grant_type = requested_grant_type(params)?;
     let (client, secret) = authenticate_client(req, state, params)?;
+    let grant_type = requested_grant_type(params)?;
     if !client.allows(grant_type) {
         return Err(OAuthError::new(
             ErrorCode::UnauthorizedClient,

@@ -229,7 +229,16 @@ fn bad_input_is_one_line_exit_2_and_writes_nothing() {
             "{args:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(!String::from_utf8_lossy(&out.stderr).trim().is_empty());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr.trim().lines().count(),
+            1,
+            "{args:?}: one line, got {stderr}"
+        );
+        assert!(
+            !dir.path().join("bad.db").exists(),
+            "{args:?} created the database"
+        );
     }
     let out = vzconnect(
         db,
