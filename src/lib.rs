@@ -9,6 +9,7 @@ pub mod config;
 pub mod crypto;
 pub mod domain;
 pub mod oauth;
+pub mod oidc;
 pub mod poco;
 pub mod store;
 pub mod web;

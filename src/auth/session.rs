@@ -12,6 +12,12 @@ pub const CSRF_COOKIE: &str = "vz_csrf";
 /// How long a login lasts.
 pub const SESSION_TTL: i64 = 12 * 3600;
 
+/// The session's id as id_tokens carry it (`sid`): derived from the stored hash, so it
+/// reveals nothing about the cookie.
+pub fn sid(id_hash: &str) -> String {
+    id_hash.chars().take(32).collect()
+}
+
 /// A new session: the id for the cookie and the record to store.
 pub fn new_session(user_id: UserId, now: UnixTime, user_agent: &str) -> (String, Session) {
     let id = random_token(32);

@@ -7,7 +7,9 @@ use super::{CliError, Globals, JsonFlag};
 use crate::clock::{Clock, SystemClock};
 use crate::crypto::{random_token, SecretKey};
 use crate::domain::records::Client;
-use crate::domain::{ClientId, GrantType, RedirectUri, SignatureMethod, TokenEndpointAuthMethod};
+use crate::domain::{
+    ClientId, GrantType, IdTokenAlg, RedirectUri, SignatureMethod, TokenEndpointAuthMethod,
+};
 use crate::store::Store;
 
 /// `vzconnect client …`.
@@ -49,6 +51,9 @@ pub struct ClientAdd {
         default_value = "hmac-sha256"
     )]
     signature_method: String,
+    /// How id_tokens are signed: RS256 (default), ES256, or HS256 with the client secret.
+    #[arg(long, env = "VZCONNECT_ID_TOKEN_ALG", default_value = "RS256")]
+    id_token_alg: String,
     #[command(flatten)]
     json: JsonFlag,
 }
@@ -61,6 +66,7 @@ pub(super) struct ClientSpec {
     pub public: bool,
     pub grant_types: Vec<String>,
     pub signature_method: String,
+    pub id_token_alg: String,
 }
 
 impl ClientSpec {
@@ -104,6 +110,15 @@ impl ClientSpec {
             .signature_method
             .parse()
             .map_err(|e| usage(format!("--signature-method: {e}")))?;
+        let id_token_alg: IdTokenAlg = self
+            .id_token_alg
+            .parse()
+            .map_err(|e| usage(format!("--id-token-alg: {e}")))?;
+        if self.public && id_token_alg == IdTokenAlg::HS256 {
+            return Err(usage(
+                "--id-token-alg HS256 needs a client secret, so not with --public".into(),
+            ));
+        }
         let client_id = match self.client_id {
             Some(id) => ClientId::parse(&id).map_err(usage)?,
             None => ClientId::parse(&random_token(16)).map_err(usage)?,
@@ -121,6 +136,7 @@ impl ClientSpec {
             grant_types,
             auth_method,
             signature_method,
+            id_token_alg,
             sealed_secret: None,
             created_at: SystemClock.now(),
         };
@@ -143,6 +159,7 @@ pub(super) fn client_json(client: &Client, secret: Option<&str>) -> serde_json::
         "grant_types": client.grant_types.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
         "token_endpoint_auth_method": client.auth_method.as_str(),
         "signature_method": client.signature_method.as_str(),
+        "id_token_signed_response_alg": client.id_token_alg.as_str(),
     });
     if let Some(secret) = secret {
         value["client_secret"] = json!(secret);
@@ -160,6 +177,7 @@ pub(super) async fn run(globals: &Globals, command: ClientCommand) -> Result<(),
                 public: args.public,
                 grant_types: args.grant_types,
                 signature_method: args.signature_method,
+                id_token_alg: args.id_token_alg,
             };
             let (mut client, secret) = spec.build()?;
             let (store, key) = globals.open()?;

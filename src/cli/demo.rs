@@ -64,6 +64,7 @@ pub async fn ensure(store: &dyn Store, key: &SecretKey, issuer: &str) -> Result<
                     .map(String::from)
                     .to_vec(),
                 signature_method: "hmac-sha256".into(),
+                id_token_alg: "RS256".into(),
             };
             let (mut client, secret) = spec.build()?;
             seal_secret(&mut client, secret.as_deref(), key);

@@ -3,6 +3,7 @@
 
 mod clients;
 mod demo;
+mod keys;
 mod serve;
 mod users;
 
@@ -50,6 +51,9 @@ pub enum Command {
     /// Manage contacts between users.
     #[command(subcommand)]
     Contact(users::ContactCommand),
+    /// Manage the keys that sign id_tokens.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
 }
 
 /// A command's failure: bad input (exit 2) or a failure while running (exit 1).
@@ -93,6 +97,7 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::User(command) => users::run_user(&globals, command).await,
         Command::Client(command) => clients::run(&globals, command).await,
         Command::Contact(command) => users::run_contact(&globals, command).await,
+        Command::Keys(command) => keys::run(&globals, command).await,
     }
 }
 

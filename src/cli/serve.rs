@@ -10,7 +10,7 @@ use crate::auth::password::PasswordPool;
 use crate::clock::{Clock, SystemClock};
 use crate::config::normalize_issuer;
 use crate::store::Store;
-use crate::web::{AppState, Metrics};
+use crate::web::{ensure_signing_keys, AppState, Metrics, SigningKeys};
 
 /// `vzconnect serve`.
 #[derive(Debug, Args)]
@@ -46,6 +46,9 @@ pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliErr
     let listener = TcpListener::bind(address)
         .map_err(|e| CliError::Runtime(format!("cannot listen on {address}: {e}")))?;
     let (store, key) = globals.open()?;
+    for alg in ensure_signing_keys(store.as_ref(), &key, SystemClock.now()).await? {
+        println!("created a new {} signing key", alg.as_str());
+    }
     if args.demo {
         demo::ensure(store.as_ref(), &key, &issuer).await?;
     }
@@ -60,6 +63,7 @@ pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliErr
         key,
         passwords: PasswordPool::new(workers),
         metrics: Metrics::default(),
+        keys: SigningKeys::default(),
         secure_cookies: issuer.starts_with("https://"),
         issuer: issuer.clone(),
         demo: args.demo,

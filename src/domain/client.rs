@@ -102,6 +102,46 @@ impl FromStr for TokenEndpointAuthMethod {
     }
 }
 
+/// How a client's id_tokens are signed (OpenID Connect Registration
+/// `id_token_signed_response_alg`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum IdTokenAlg {
+    /// RSA PKCS#1 v1.5 with SHA-256: what every OpenID Connect library accepts.
+    #[default]
+    RS256,
+    /// ECDSA P-256 with SHA-256: smaller and much faster to sign.
+    ES256,
+    /// HMAC-SHA256 keyed by the client secret (confidential clients only).
+    HS256,
+}
+
+impl IdTokenAlg {
+    /// Every algorithm, as discovery lists them.
+    pub const ALL: [IdTokenAlg; 3] = [IdTokenAlg::RS256, IdTokenAlg::ES256, IdTokenAlg::HS256];
+
+    /// The JOSE name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RS256 => "RS256",
+            Self::ES256 => "ES256",
+            Self::HS256 => "HS256",
+        }
+    }
+}
+
+impl FromStr for IdTokenAlg {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|a| a.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                format!("unknown id_token algorithm '{s}' (expected RS256, ES256 or HS256)")
+            })
+    }
+}
+
 /// Which HMAC signs a client's VZ Connect token responses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SignatureMethod {

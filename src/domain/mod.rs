@@ -7,7 +7,7 @@ mod redirect_uri;
 mod scope;
 mod user;
 
-pub use client::{ClientId, GrantType, SignatureMethod, TokenEndpointAuthMethod};
+pub use client::{ClientId, GrantType, IdTokenAlg, SignatureMethod, TokenEndpointAuthMethod};
 pub use redirect_uri::RedirectUri;
 pub use scope::{Scope, ScopeSet};
 pub use user::{Email, Sub, Username};

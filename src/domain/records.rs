@@ -1,7 +1,9 @@
 //! Plain records the store keeps and the protocol code reads; secrets appear here only as
 //! hashes or sealed.
 
-use super::{ClientId, GrantType, RedirectUri, SignatureMethod, Sub, TokenEndpointAuthMethod};
+use super::{
+    ClientId, GrantType, IdTokenAlg, RedirectUri, SignatureMethod, Sub, TokenEndpointAuthMethod,
+};
 use crate::clock::UnixTime;
 
 /// Internal user key (never shown outside; `sub` is the public one).
@@ -49,6 +51,7 @@ pub struct Client {
     pub grant_types: Vec<GrantType>,
     pub auth_method: TokenEndpointAuthMethod,
     pub signature_method: SignatureMethod,
+    pub id_token_alg: IdTokenAlg,
     /// The client secret, AEAD-sealed with the server key; `None` for public clients.
     pub sealed_secret: Option<Vec<u8>>,
     pub created_at: UnixTime,
@@ -97,6 +100,10 @@ pub struct AuthCode {
     pub scope: String,
     pub fields: Option<String>,
     pub code_challenge: Option<String>,
+    /// OpenID Connect `nonce`, echoed in the id_token.
+    pub nonce: Option<String>,
+    /// The login session's id for id_tokens (`sid`).
+    pub sid: Option<String>,
     pub auth_time: UnixTime,
     pub issued_at: UnixTime,
     pub expires_at: UnixTime,
@@ -112,6 +119,10 @@ pub struct Grant {
     pub scope: String,
     pub fields: Option<String>,
     pub created_at: UnixTime,
+    /// When the user authenticated, for id_tokens issued on refresh.
+    pub auth_time: Option<UnixTime>,
+    /// The login session, for id_tokens issued on refresh.
+    pub sid: Option<String>,
 }
 
 /// An access token to store (by hash).
@@ -181,4 +192,28 @@ pub enum Rotation {
     Rotated,
     /// It had been rotated before: the family is now revoked.
     Reused,
+}
+
+/// A key that signs id_tokens; the private part sealed with the server key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SigningKey {
+    pub kid: String,
+    pub alg: IdTokenAlg,
+    pub private_sealed: Vec<u8>,
+    /// The public JWK as published at `/jwks.json`.
+    pub public_jwk: String,
+    pub created_at: UnixTime,
+    /// When a newer key replaced it; it stays published until its tokens expired.
+    pub retired_at: Option<UnixTime>,
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("kid", &self.kid)
+            .field("alg", &self.alg)
+            .field("created_at", &self.created_at)
+            .field("retired_at", &self.retired_at)
+            .finish_non_exhaustive()
+    }
 }

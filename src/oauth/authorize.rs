@@ -34,6 +34,8 @@ pub struct AuthorizationRequest {
     pub fields: Option<Vec<String>>,
     /// A short text from the site for the consent page (VZ `message`).
     pub message: Option<String>,
+    /// OpenID Connect `nonce`, echoed in the id_token.
+    pub nonce: Option<String>,
 }
 
 /// Why an authorization request cannot proceed.
@@ -86,8 +88,25 @@ pub fn validate(params: &Params, client: &Client) -> Result<AuthorizationRequest
         "code_challenge_method",
         "fields",
         "message",
+        "nonce",
+        "request",
+        "request_uri",
     ]) {
         return Err(fail(error));
+    }
+    if params.get("request").ok().flatten().is_some() {
+        let e = OAuthError::new(
+            ErrorCode::RequestNotSupported,
+            "request objects are not supported",
+        );
+        return Err(fail(e));
+    }
+    if params.get("request_uri").ok().flatten().is_some() {
+        let e = OAuthError::new(
+            ErrorCode::RequestUriNotSupported,
+            "request_uri is not supported",
+        );
+        return Err(fail(e));
     }
     let response_type = response_type.map_err(fail)?;
     let needed = match response_type {
@@ -113,6 +132,7 @@ pub fn validate(params: &Params, client: &Client) -> Result<AuthorizationRequest
         code_challenge,
         fields: fields(params).map_err(fail)?,
         message: message(params),
+        nonce: nonce(params).map_err(fail)?,
     })
 }
 
@@ -229,6 +249,18 @@ fn fields(params: &Params) -> Result<Option<Vec<String>>, OAuthError> {
         return Err(OAuthError::invalid_request("fields lists too many names"));
     }
     Ok(Some(names))
+}
+
+/// The most characters of a `nonce` kept (it travels in every id_token).
+const MAX_NONCE_CHARS: usize = 255;
+
+fn nonce(params: &Params) -> Result<Option<String>, OAuthError> {
+    match params.get("nonce")? {
+        Some(n) if n.chars().count() > MAX_NONCE_CHARS => Err(OAuthError::invalid_request(
+            format!("nonce must be at most {MAX_NONCE_CHARS} characters"),
+        )),
+        other => Ok(other.map(str::to_string)),
+    }
 }
 
 fn message(params: &Params) -> Option<String> {

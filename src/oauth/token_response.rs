@@ -21,6 +21,8 @@ pub struct TokenResponse {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub scope: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
@@ -78,6 +80,7 @@ pub fn build(
         expires_in,
         refresh_token,
         scope: ctx.scope.to_string(),
+        id_token: None,
         state,
         user_id: None,
         issued_at: None,
@@ -113,6 +116,7 @@ impl TokenResponse {
         let optional = [
             ("expires_in", self.expires_in.map(|v| v.to_string())),
             ("scope", Some(self.scope.clone()).filter(|s| !s.is_empty())),
+            ("id_token", self.id_token.clone()),
             ("user_id", self.user_id.clone()),
             ("issued_at", self.issued_at.map(|v| v.to_string())),
             ("signature", self.signature.clone()),

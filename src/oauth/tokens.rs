@@ -67,6 +67,8 @@ pub fn new_grant(
         scope: scope.to_string(),
         fields,
         created_at: now,
+        auth_time: None,
+        sid: None,
     }
 }
 

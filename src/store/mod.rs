@@ -98,6 +98,11 @@ pub trait Store: Send + Sync + 'static {
     /// Revokes a grant: every access and refresh token in its family.
     fn revoke_grant(&self, grant_id: &str, now: UnixTime) -> StoreFuture<()>;
 
+    /// Every signing key, newest first, retired ones included.
+    fn list_signing_keys(&self) -> StoreResult<Vec<SigningKey>>;
+    /// Adds a signing key and retires the active keys of its algorithm, in one transaction.
+    fn add_signing_key(&self, key: SigningKey) -> StoreFuture<()>;
+
     /// Deletes expired sessions and tokens, and codes a day past expiry (kept that long so a
     /// late reuse is still recognised); returns how many rows went.
     fn purge_expired(&self, now: UnixTime) -> StoreFuture<usize>;

@@ -6,6 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::responses::{error_page, see_other, server_error_page};
 use super::{cookies, router, AppState};
+use crate::auth::session::sid;
 use crate::crypto::hash_token;
 use crate::domain::records::{AuthCode, Client, Session, User};
 use crate::domain::{ClientId, ScopeSet};
@@ -118,6 +119,8 @@ pub(super) async fn respond(
                 scope: request.scope.to_string(),
                 fields,
                 code_challenge: request.code_challenge.clone(),
+                nonce: request.nonce.clone(),
+                sid: Some(sid(&session.id_hash)),
                 auth_time: session.auth_time,
                 issued_at: now,
                 expires_at: now + tokens::CODE_TTL,
@@ -129,13 +132,15 @@ pub(super) async fn respond(
             vec![("code", code)]
         }
         ResponseType::Token => {
-            let grant = tokens::new_grant(
+            let mut grant = tokens::new_grant(
                 &client.client_id,
                 Some(user.id),
                 &request.scope,
                 fields,
                 now,
             );
+            grant.auth_time = Some(session.auth_time);
+            grant.sid = Some(sid(&session.id_hash));
             let minted = tokens::mint(&grant.id, &request.scope, now, false);
             if state.store.issue_grant(grant, minted.stored).await.is_err() {
                 return server_error(state, request);

@@ -1,11 +1,12 @@
 //! The three token grants, each: read what the store holds, let `oauth::grants` decide,
-//! then write atomically and build the response. A failed request writes nothing, except
+//! build the whole response, then write atomically. A failed request writes nothing, except
 //! that reuse of a code or rotated refresh token revokes its family (the deliberate exception).
 
+use super::keys::{id_token, Subject};
 use super::AppState;
 use crate::crypto::hash_token;
-use crate::domain::records::{Client, Redemption, Rotation, UserId};
-use crate::domain::{ScopeSet, Sub};
+use crate::domain::records::{Client, Grant, Redemption, Rotation};
+use crate::domain::{GrantType, Scope, ScopeSet};
 use crate::oauth::grants::{self, Rejection};
 use crate::oauth::token_response::{self, ResponseContext, TokenResponse};
 use crate::oauth::tokens::{self, Minted};
@@ -26,33 +27,61 @@ fn store_error(_: StoreError) -> OAuthError {
 }
 
 impl GrantContext<'_> {
-    fn respond(&self, minted: Minted, scope: &ScopeSet, sub: Option<&Sub>) -> TokenResponse {
+    /// The token response, with an id_token when `openid` was granted to a user.
+    fn respond(
+        &self,
+        minted: &Minted,
+        scope: &ScopeSet,
+        subject: Option<&Subject>,
+    ) -> Result<TokenResponse, OAuthError> {
+        let now = minted.stored.access.issued_at;
         let ctx = ResponseContext {
             issuer: &self.state.issuer,
             signature_method: self.client.signature_method,
             client_secret: self.secret,
-            sub,
+            sub: subject.map(|s| &s.sub),
             scope,
-            now: minted.stored.access.issued_at,
+            now,
         };
-        token_response::build(
-            minted.access_token,
-            minted.refresh_token,
+        let access = minted.access_token.clone();
+        let mut response = token_response::build(
+            access,
+            minted.refresh_token.clone(),
             self.echo_state.clone(),
             &ctx,
-        )
+        );
+        if let (true, Some(subject)) = (scope.contains(Scope::OpenId), subject) {
+            let signed = id_token(
+                self.state,
+                self.client,
+                self.secret,
+                subject,
+                Some(&minted.access_token),
+                None,
+                now,
+            )?;
+            response.id_token = Some(signed);
+        }
+        Ok(response)
     }
 
-    fn sub_of(&self, user: Option<UserId>) -> Result<Option<Sub>, OAuthError> {
-        match user {
-            None => Ok(None),
-            Some(id) => {
-                let user = self.state.store.find_user(id).map_err(store_error)?;
-                let user =
-                    user.ok_or_else(|| OAuthError::invalid_grant("the user no longer exists"))?;
-                Ok(Some(user.sub))
-            }
-        }
+    /// The user a grant belongs to, as an id_token describes them.
+    fn subject_of(
+        &self,
+        grant: &Grant,
+        nonce: Option<String>,
+    ) -> Result<Option<Subject>, OAuthError> {
+        let Some(user_id) = grant.user_id else {
+            return Ok(None);
+        };
+        let user = self.state.store.find_user(user_id).map_err(store_error)?;
+        let user = user.ok_or_else(|| OAuthError::invalid_grant("the user no longer exists"))?;
+        Ok(Some(Subject {
+            sub: user.sub,
+            auth_time: grant.auth_time.unwrap_or(grant.created_at),
+            nonce,
+            sid: grant.sid.clone(),
+        }))
     }
 }
 
@@ -82,22 +111,25 @@ pub async fn authorization_code(ctx: &GrantContext<'_>) -> Result<TokenResponse,
         return Err(OAuthError::invalid_grant("the code is not valid"));
     };
     let scope = ScopeSet::parse(&code.scope).map_err(OAuthError::invalid_scope)?;
-    let sub = ctx.sub_of(Some(code.user_id))?;
-    let grant = tokens::new_grant(
+    let mut grant = tokens::new_grant(
         &ctx.client.client_id,
         Some(code.user_id),
         &scope,
         code.fields.clone(),
         now,
     );
-    let with_refresh = ctx.client.allows(crate::domain::GrantType::RefreshToken);
+    grant.auth_time = Some(code.auth_time);
+    grant.sid = code.sid.clone();
+    let subject = ctx.subject_of(&grant, code.nonce.clone())?;
+    let with_refresh = ctx.client.allows(GrantType::RefreshToken);
     let minted = tokens::mint(&grant.id, &scope, now, with_refresh);
+    let response = ctx.respond(&minted, &scope, subject.as_ref())?;
     match store
-        .redeem_auth_code(&code_hash, grant, minted.stored.clone())
+        .redeem_auth_code(&code_hash, grant, minted.stored)
         .await
         .map_err(store_error)?
     {
-        Redemption::Redeemed => Ok(ctx.respond(minted, &scope, sub.as_ref())),
+        Redemption::Redeemed => Ok(response),
         Redemption::AlreadyRedeemed => Err(reused_code()),
     }
 }
@@ -113,12 +145,8 @@ pub async fn refresh_token(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAut
     let token = ctx.params.require("refresh_token")?;
     let hash = hash_token(token);
     let stored = store.find_refresh_token(&hash).map_err(store_error)?;
-    let scope = match grants::refresh_token::check(
-        stored.as_ref(),
-        ctx.client,
-        ctx.params.get("scope")?,
-        now,
-    ) {
+    let requested = ctx.params.get("scope")?;
+    let scope = match grants::refresh_token::check(stored.as_ref(), ctx.client, requested, now) {
         Ok(scope) => scope,
         Err(Rejection::Invalid(e)) => return Err(e),
         Err(Rejection::Reused) => {
@@ -134,14 +162,15 @@ pub async fn refresh_token(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAut
     let Some(stored) = stored else {
         return Err(OAuthError::invalid_grant("the refresh token is not valid"));
     };
-    let sub = ctx.sub_of(stored.grant.user_id)?;
+    let subject = ctx.subject_of(&stored.grant, None)?;
     let minted = tokens::mint(&stored.grant.id, &scope, now, true);
+    let response = ctx.respond(&minted, &scope, subject.as_ref())?;
     match store
-        .rotate_refresh_token(&hash, minted.stored.clone())
+        .rotate_refresh_token(&hash, minted.stored)
         .await
         .map_err(store_error)?
     {
-        Rotation::Rotated => Ok(ctx.respond(minted, &scope, sub.as_ref())),
+        Rotation::Rotated => Ok(response),
         Rotation::Reused => Err(reused_refresh()),
     }
 }
@@ -156,10 +185,11 @@ pub async fn client_credentials(ctx: &GrantContext<'_>) -> Result<TokenResponse,
     let scope = grants::client_credentials::check(ctx.client, ctx.params.get("scope")?)?;
     let grant = tokens::new_grant(&ctx.client.client_id, None, &scope, None, now);
     let minted = tokens::mint(&grant.id, &scope, now, false);
+    let response = ctx.respond(&minted, &scope, None)?;
     ctx.state
         .store
-        .issue_grant(grant, minted.stored.clone())
+        .issue_grant(grant, minted.stored)
         .await
         .map_err(store_error)?;
-    Ok(ctx.respond(minted, &scope, None))
+    Ok(response)
 }

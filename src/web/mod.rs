@@ -7,9 +7,12 @@ mod bearer;
 mod consent;
 mod cookies;
 mod demo;
+mod discovery;
 mod grants;
 mod home;
 mod introspect;
+mod jwks;
+mod keys;
 mod login;
 mod logout;
 mod metrics;
@@ -19,6 +22,7 @@ mod responses;
 mod revoke;
 pub mod router;
 mod token;
+mod userinfo;
 
 use std::sync::Arc;
 
@@ -28,6 +32,7 @@ use crate::crypto::SecretKey;
 use crate::store::Store;
 
 pub use demo::DEMO_CLIENT_ID;
+pub use keys::{ensure_signing_keys, SigningKeys};
 pub use metrics::Metrics;
 
 /// Everything a handler needs, shared by all workers.
@@ -38,6 +43,8 @@ pub struct AppState {
     pub key: SecretKey,
     pub passwords: PasswordPool,
     pub metrics: Metrics,
+    /// The id_token signing keys, cached.
+    pub keys: SigningKeys,
     /// The issuer URL without a trailing slash; every absolute URL starts with it.
     pub issuer: String,
     /// Whether cookies get `Secure` (the issuer is https).

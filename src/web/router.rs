@@ -3,7 +3,8 @@
 use actix_web::web;
 
 use super::{
-    assets, authorize, consent, demo, home, introspect, login, logout, poco, revoke, token,
+    assets, authorize, consent, demo, discovery, home, introspect, jwks, login, logout, poco,
+    revoke, token, userinfo,
 };
 
 /// Authorization endpoint.
@@ -22,6 +23,14 @@ pub const VZ_TOKEN: &str = "/OAuth2/AccessToken/";
 pub const POCO_ME_SELF: &str = "/poco/@me/@self";
 /// A PoCo record by subject (the VZ `user_id` URL).
 pub const POCO_SUB_SELF: &str = "/poco/{sub}/@self";
+/// OpenID Connect UserInfo.
+pub const USERINFO: &str = "/userinfo";
+/// The public signing keys (JWKS).
+pub const JWKS: &str = "/jwks.json";
+/// OpenID Connect Discovery.
+pub const OPENID_CONFIGURATION: &str = "/.well-known/openid-configuration";
+/// RFC 8414 authorization server metadata.
+pub const OAUTH_METADATA: &str = "/.well-known/oauth-authorization-server";
 /// The sign-in page.
 pub const LOGIN: &str = "/login";
 /// The sign-out page.
@@ -53,6 +62,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(LOGOUT, web::post().to(logout::logout_post))
         .route(CONSENT, web::get().to(consent::consent_get))
         .route(CONSENT, web::post().to(consent::consent_post))
+        .route(USERINFO, web::get().to(userinfo::userinfo_get))
+        .route(USERINFO, web::post().to(userinfo::userinfo_post))
+        .route(JWKS, web::get().to(jwks::jwks_get))
+        .route(
+            OPENID_CONFIGURATION,
+            web::get().to(discovery::discovery_get),
+        )
+        .route(OAUTH_METADATA, web::get().to(discovery::discovery_get))
         .route(DEMO_CALLBACK, web::get().to(demo::demo_callback_get));
 }
 

@@ -15,11 +15,12 @@ use vzconnect::clock::{Clock, SystemClock};
 use vzconnect::crypto::{random_token, SecretKey};
 use vzconnect::domain::records::{Client, NewUser};
 use vzconnect::domain::{
-    ClientId, GrantType, RedirectUri, SignatureMethod, Sub, TokenEndpointAuthMethod,
+    ClientId, GrantType, IdTokenAlg, RedirectUri, SignatureMethod, Sub, TokenEndpointAuthMethod,
 };
+use vzconnect::oidc::keys::{generate, ASYMMETRIC};
 use vzconnect::store::sqlite::SqliteStore;
 use vzconnect::store::Store;
-use vzconnect::web::{AppState, Metrics};
+use vzconnect::web::{AppState, Metrics, SigningKeys};
 
 pub const PASSWORD: &str = "alice-password";
 pub const REDIRECT_URI: &str = "http://127.0.0.1/callback";
@@ -103,6 +104,10 @@ pub async fn spawn_app() -> TestApp {
     )
     .await;
 
+    for key in signing_keys(&key) {
+        store.add_signing_key(key).await.unwrap();
+    }
+
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let address = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
     let secret_key = key.to_base64url();
@@ -112,6 +117,7 @@ pub async fn spawn_app() -> TestApp {
         key,
         passwords: PasswordPool::new(2),
         metrics: Metrics::default(),
+        keys: SigningKeys::default(),
         issuer: address.clone(),
         secure_cookies: false,
         demo: false,
@@ -130,6 +136,30 @@ pub async fn spawn_app() -> TestApp {
         secret_key,
         _dir: dir,
     }
+}
+
+/// RS256 and ES256 keys, generated once per test run (RSA generation is slow), sealed with
+/// this app's secret key.
+fn signing_keys(secret: &SecretKey) -> Vec<vzconnect::domain::records::SigningKey> {
+    static KEYS: std::sync::OnceLock<(SecretKey, Vec<vzconnect::domain::records::SigningKey>)> =
+        std::sync::OnceLock::new();
+    let (original, keys) = KEYS.get_or_init(|| {
+        let original = SecretKey::generate();
+        let keys = ASYMMETRIC
+            .iter()
+            .map(|alg| generate(*alg, &original, SystemClock.now()).unwrap())
+            .collect();
+        (original, keys)
+    });
+    keys.iter()
+        .map(|k| {
+            let der = original.open(k.kid.as_bytes(), &k.private_sealed).unwrap();
+            vzconnect::domain::records::SigningKey {
+                private_sealed: secret.seal(k.kid.as_bytes(), &der),
+                ..k.clone()
+            }
+        })
+        .collect()
 }
 
 /// A client that keeps cookies and does not follow redirects, like a test browser.
@@ -162,6 +192,7 @@ async fn register(
             TokenEndpointAuthMethod::ClientSecretBasic
         },
         signature_method: method,
+        id_token_alg: IdTokenAlg::RS256,
         sealed_secret: secret
             .as_ref()
             .map(|s| key.seal(id.as_bytes(), s.as_bytes())),

@@ -34,6 +34,8 @@ async fn purge_deletes_only_what_expired() {
             scope: "openid".into(),
             fields: None,
             code_challenge: None,
+            nonce: None,
+            sid: None,
             auth_time: 0,
             issued_at: expires_at - 60,
             expires_at,

@@ -18,6 +18,7 @@ fn client(public: bool, grants: &[GrantType], uris: &[&str]) -> Client {
             TokenEndpointAuthMethod::ClientSecretBasic
         },
         signature_method: SignatureMethod::HmacSha256,
+        id_token_alg: Default::default(),
         sealed_secret: None,
         created_at: 0,
     }

@@ -74,6 +74,7 @@ mod tests {
             grant_types: vec![GrantType::AuthorizationCode],
             auth_method: TokenEndpointAuthMethod::ClientSecretBasic,
             signature_method: SignatureMethod::HmacSha256,
+            id_token_alg: Default::default(),
             sealed_secret: None,
             created_at: 0,
         }
@@ -89,6 +90,8 @@ mod tests {
             scope: "openid".into(),
             fields: None,
             code_challenge: challenge.map(str::to_string),
+            nonce: None,
+            sid: None,
             auth_time: 0,
             issued_at: 100,
             expires_at: 160,

@@ -7,7 +7,7 @@ use crate::domain::{ClientId, GrantType, RedirectUri};
 use crate::store::{Client, StoreError, StoreResult};
 
 const COLUMNS: &str = "client_id, name, redirect_uris, grant_types, auth_method, \
-                       signature_method, sealed_secret, created_at";
+                       signature_method, sealed_secret, created_at, id_token_alg";
 
 fn bad_row(column: usize, message: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, message.into())
@@ -26,6 +26,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Client> {
         .map_err(|e| bad_row(3, e))?;
     let auth_method: String = row.get(4)?;
     let signature_method: String = row.get(5)?;
+    let id_token_alg: String = row.get(8)?;
     Ok(Client {
         client_id: ClientId::parse(&client_id).map_err(|e| bad_row(0, e))?,
         name: row.get(1)?,
@@ -35,6 +36,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Client> {
         signature_method: signature_method.parse().map_err(|e| bad_row(5, e))?,
         sealed_secret: row.get(6)?,
         created_at: row.get(7)?,
+        id_token_alg: id_token_alg.parse().map_err(|e| bad_row(8, e))?,
     })
 }
 
@@ -57,7 +59,7 @@ pub(super) fn create(conn: &Connection, client: &Client) -> StoreResult<()> {
     let uris = serde_json::to_string(&uris).map_err(|e| StoreError::Database(e.to_string()))?;
     let grants: Vec<&str> = client.grant_types.iter().map(|g| g.as_str()).collect();
     conn.prepare_cached(&format!(
-        "INSERT INTO clients ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+        "INSERT INTO clients ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
     ))
     .and_then(|mut s| {
         s.execute(params![
@@ -69,6 +71,7 @@ pub(super) fn create(conn: &Connection, client: &Client) -> StoreResult<()> {
             client.signature_method.as_str(),
             client.sealed_secret,
             client.created_at,
+            client.id_token_alg.as_str(),
         ])
     })
     .map_err(db_error)?;

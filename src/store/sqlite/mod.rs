@@ -2,6 +2,7 @@
 //! the calling thread, and one writer thread with group commit (see `writer`).
 
 mod clients;
+mod keys;
 mod sessions;
 mod tokens;
 mod users;
@@ -20,7 +21,10 @@ use crate::domain::ClientId;
 use writer::{db_error, Job, TypedJob};
 
 /// Migrations in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_openid_connect.sql"),
+];
 
 /// Idle read connections kept for reuse.
 const MAX_IDLE_READERS: usize = 32;
@@ -224,6 +228,12 @@ impl Store for SqliteStore {
     fn revoke_grant(&self, grant_id: &str, now: UnixTime) -> StoreFuture<()> {
         let grant_id = grant_id.to_string();
         self.write(move |c| tokens::revoke_grant(c, &grant_id, now))
+    }
+    fn list_signing_keys(&self) -> StoreResult<Vec<SigningKey>> {
+        self.read(keys::list)
+    }
+    fn add_signing_key(&self, key: SigningKey) -> StoreFuture<()> {
+        self.write(move |c| keys::add(c, &key))
     }
     fn purge_expired(&self, now: UnixTime) -> StoreFuture<usize> {
         self.write(move |c| tokens::purge_expired(c, now))

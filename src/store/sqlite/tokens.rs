@@ -12,8 +12,9 @@ use crate::store::{
 pub(super) fn create_auth_code(conn: &Connection, code: &AuthCode) -> StoreResult<()> {
     conn.prepare_cached(
         "INSERT INTO auth_codes (code_hash, client_id, user_id, redirect_uri,
-             redirect_uri_explicit, scope, fields, code_challenge, auth_time, issued_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             redirect_uri_explicit, scope, fields, code_challenge, auth_time, issued_at, expires_at,
+             nonce, sid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -28,6 +29,8 @@ pub(super) fn create_auth_code(conn: &Connection, code: &AuthCode) -> StoreResul
             code.auth_time,
             code.issued_at,
             code.expires_at,
+            code.nonce,
+            code.sid,
         ])
     })
     .map_err(db_error)?;
@@ -40,7 +43,8 @@ pub(super) fn find_auth_code(
 ) -> rusqlite::Result<Option<AuthCode>> {
     conn.prepare_cached(
         "SELECT code_hash, client_id, user_id, redirect_uri, redirect_uri_explicit, scope,
-                fields, code_challenge, auth_time, issued_at, expires_at, redeemed_at IS NOT NULL
+                fields, code_challenge, auth_time, issued_at, expires_at, redeemed_at IS NOT NULL,
+                nonce, sid
          FROM auth_codes WHERE code_hash = ?1",
     )?
     .query_row([code_hash], |row| {
@@ -57,6 +61,8 @@ pub(super) fn find_auth_code(
             issued_at: row.get(9)?,
             expires_at: row.get(10)?,
             redeemed: row.get(11)?,
+            nonce: row.get(12)?,
+            sid: row.get(13)?,
         })
     })
     .optional()
@@ -103,8 +109,8 @@ pub(super) fn revoke_code_grant(
 
 pub(super) fn insert_grant(conn: &Connection, grant: &Grant) -> StoreResult<()> {
     conn.prepare_cached(
-        "INSERT INTO grants (id, client_id, user_id, scope, fields, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO grants (id, client_id, user_id, scope, fields, created_at, auth_time, sid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -113,7 +119,9 @@ pub(super) fn insert_grant(conn: &Connection, grant: &Grant) -> StoreResult<()> 
             grant.user_id,
             grant.scope,
             grant.fields,
-            grant.created_at
+            grant.created_at,
+            grant.auth_time,
+            grant.sid
         ])
     })
     .map_err(db_error)?;
@@ -154,7 +162,8 @@ pub(super) fn insert_tokens(conn: &Connection, tokens: &NewTokens) -> StoreResul
     Ok(())
 }
 
-const GRANT_COLUMNS: &str = "g.id, g.client_id, g.user_id, g.scope, g.fields, g.created_at";
+const GRANT_COLUMNS: &str =
+    "g.id, g.client_id, g.user_id, g.scope, g.fields, g.created_at, g.auth_time, g.sid";
 
 fn client_id(row: &Row<'_>, index: usize) -> rusqlite::Result<ClientId> {
     let raw: String = row.get(index)?;
@@ -171,6 +180,8 @@ fn grant_from_row(row: &Row<'_>) -> rusqlite::Result<Grant> {
         scope: row.get(3)?,
         fields: row.get(4)?,
         created_at: row.get(5)?,
+        auth_time: row.get(6)?,
+        sid: row.get(7)?,
     })
 }
 
@@ -186,10 +197,10 @@ pub(super) fn find_access_token(
     .query_row([hash], |row| {
         Ok(AccessToken {
             grant: grant_from_row(row)?,
-            scope: row.get(6)?,
-            issued_at: row.get(7)?,
-            expires_at: row.get(8)?,
-            revoked: row.get(9)?,
+            scope: row.get(8)?,
+            issued_at: row.get(9)?,
+            expires_at: row.get(10)?,
+            revoked: row.get(11)?,
         })
     })
     .optional()
@@ -207,10 +218,10 @@ pub(super) fn find_refresh_token(
     .query_row([hash], |row| {
         Ok(RefreshToken {
             grant: grant_from_row(row)?,
-            issued_at: row.get(6)?,
-            expires_at: row.get(7)?,
-            rotated: row.get(8)?,
-            revoked: row.get(9)?,
+            issued_at: row.get(8)?,
+            expires_at: row.get(9)?,
+            rotated: row.get(10)?,
+            revoked: row.get(11)?,
         })
     })
     .optional()

@@ -1,0 +1,77 @@
+//! The discovery document (OpenID Connect Discovery 1.0 §3, RFC 8414 §2): exactly what the
+//! server supports, so a relying party configured from it never asks for something refused.
+
+use serde_json::{json, Value};
+
+use crate::domain::{GrantType, IdTokenAlg, Scope, TokenEndpointAuthMethod};
+
+/// Endpoint paths, taken from the route table so discovery cannot drift from it.
+#[derive(Debug, Clone, Copy)]
+pub struct Endpoints<'a> {
+    pub authorization: &'a str,
+    pub token: &'a str,
+    pub userinfo: &'a str,
+    pub jwks: &'a str,
+    pub revocation: &'a str,
+    pub introspection: &'a str,
+}
+
+/// Claims the server can return (UserInfo and id_token).
+pub const CLAIMS: [&str; 14] = [
+    "iss",
+    "sub",
+    "aud",
+    "exp",
+    "iat",
+    "auth_time",
+    "nonce",
+    "at_hash",
+    "sid",
+    "name",
+    "preferred_username",
+    "email",
+    "email_verified",
+    "updated_at",
+];
+
+/// The metadata document for `issuer`.
+pub fn document(issuer: &str, endpoints: &Endpoints<'_>) -> Value {
+    let url = |path: &str| format!("{issuer}{path}");
+    let auth_methods = [
+        TokenEndpointAuthMethod::ClientSecretBasic,
+        TokenEndpointAuthMethod::ClientSecretPost,
+        TokenEndpointAuthMethod::None,
+    ]
+    .map(TokenEndpointAuthMethod::as_str);
+    let grant_types = [
+        GrantType::AuthorizationCode,
+        GrantType::Implicit,
+        GrantType::RefreshToken,
+        GrantType::ClientCredentials,
+    ]
+    .map(GrantType::as_str);
+    json!({
+        "issuer": issuer,
+        "authorization_endpoint": url(endpoints.authorization),
+        "token_endpoint": url(endpoints.token),
+        "userinfo_endpoint": url(endpoints.userinfo),
+        "jwks_uri": url(endpoints.jwks),
+        "revocation_endpoint": url(endpoints.revocation),
+        "introspection_endpoint": url(endpoints.introspection),
+        "scopes_supported": Scope::ALL.map(Scope::as_str),
+        "response_types_supported": ["code", "token"],
+        "response_modes_supported": ["query", "fragment"],
+        "grant_types_supported": grant_types,
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": IdTokenAlg::ALL.map(IdTokenAlg::as_str),
+        "token_endpoint_auth_methods_supported": auth_methods,
+        "revocation_endpoint_auth_methods_supported": &auth_methods[..2],
+        "introspection_endpoint_auth_methods_supported": &auth_methods[..2],
+        "code_challenge_methods_supported": ["S256"],
+        "claims_supported": CLAIMS,
+        "claims_parameter_supported": false,
+        "request_parameter_supported": false,
+        "request_uri_parameter_supported": false,
+        "authorization_response_iss_parameter_supported": true,
+    })
+}

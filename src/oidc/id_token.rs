@@ -1,0 +1,146 @@
+//! The id_token (OpenID Connect Core §2, §3.1.3.6, §3.2.2.10): its claims, the
+//! `at_hash` / `c_hash` left-half hashes, and signing with the client's algorithm.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::keys::KeyRing;
+use crate::clock::UnixTime;
+use crate::domain::IdTokenAlg;
+
+/// Seconds an id_token is valid.
+pub const ID_TOKEN_TTL: i64 = 3600;
+
+/// The claims vzconnect puts in an id_token.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct IdTokenClaims {
+    pub iss: String,
+    pub sub: String,
+    pub aud: String,
+    pub exp: UnixTime,
+    pub iat: UnixTime,
+    pub auth_time: UnixTime,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_hash: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub c_hash: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+}
+
+/// `at_hash` / `c_hash`: base64url of the left half of the SHA-256 of the value (all three
+/// supported algorithms hash with SHA-256).
+pub fn half_hash(value: &str) -> String {
+    let digest = Sha256::digest(value.as_bytes());
+    URL_SAFE_NO_PAD.encode(&digest[..digest.len() / 2])
+}
+
+/// Why an id_token could not be signed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignError {
+    #[error("no active {0} signing key")]
+    NoKey(&'static str),
+    #[error("HS256 needs a client secret")]
+    NoClientSecret,
+    #[error("signing failed: {0}")]
+    Jwt(String),
+}
+
+/// Signs `claims` with `alg`: the server's key pair for RS256/ES256, the client secret for
+/// HS256. The header names the key (`kid`) so relying parties pick it from the JWKS.
+pub fn sign(
+    claims: &IdTokenClaims,
+    alg: IdTokenAlg,
+    ring: &KeyRing,
+    client_secret: Option<&str>,
+) -> Result<String, SignError> {
+    let (header, key) = match alg {
+        IdTokenAlg::HS256 => {
+            let secret = client_secret.ok_or(SignError::NoClientSecret)?;
+            (
+                Header::new(Algorithm::HS256),
+                EncodingKey::from_secret(secret.as_bytes()),
+            )
+        }
+        IdTokenAlg::RS256 | IdTokenAlg::ES256 => {
+            let loaded = ring.current(alg).ok_or(SignError::NoKey(alg.as_str()))?;
+            let mut header = Header::new(match alg {
+                IdTokenAlg::ES256 => Algorithm::ES256,
+                _ => Algorithm::RS256,
+            });
+            header.kid = Some(loaded.kid.clone());
+            (header, loaded.encoding.clone())
+        }
+    };
+    jsonwebtoken::encode(&header, claims, &key).map_err(|e| SignError::Jwt(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::SecretKey;
+    use crate::oidc::keys::generate;
+
+    #[test]
+    fn core_appendix_a_hash_vectors() {
+        assert_eq!(
+            half_hash("jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y"),
+            "77QmUPtjPfzWtF2AnpK9RQ"
+        );
+        assert_eq!(
+            half_hash("Qcb0Orv1zh30vL1MPRsbm-diHiMwcLyZvn1arpZv-Jxf_11jnpEX3Tgfvk"),
+            "LDktKdoQak3Pk0cnXxCltA"
+        );
+    }
+
+    fn claims() -> IdTokenClaims {
+        IdTokenClaims {
+            iss: "https://id.example".into(),
+            sub: "s1".into(),
+            aud: "c1".into(),
+            exp: 4_000_000_000,
+            iat: 1_000,
+            auth_time: 900,
+            nonce: Some("n-0S6_WzA2Mj".into()),
+            at_hash: None,
+            c_hash: None,
+            sid: None,
+        }
+    }
+
+    #[test]
+    fn es256_token_verifies_with_the_published_key() {
+        let secret = SecretKey::generate();
+        let key = generate(IdTokenAlg::ES256, &secret, 0).unwrap();
+        let ring = KeyRing::load(std::slice::from_ref(&key), &secret);
+        let token = sign(&claims(), IdTokenAlg::ES256, &ring, None).unwrap();
+        let header = jsonwebtoken::decode_header(&token).unwrap();
+        assert_eq!(header.kid.as_deref(), Some(key.kid.as_str()));
+        let jwk: jsonwebtoken::jwk::Jwk = serde_json::from_str(&key.public_jwk).unwrap();
+        let decoding = jsonwebtoken::DecodingKey::from_jwk(&jwk).unwrap();
+        let mut validation = jsonwebtoken::Validation::new(Algorithm::ES256);
+        validation.set_audience(&["c1"]);
+        let data =
+            jsonwebtoken::decode::<serde_json::Value>(&token, &decoding, &validation).unwrap();
+        assert_eq!(data.claims["nonce"], "n-0S6_WzA2Mj");
+    }
+
+    #[test]
+    fn hs256_needs_the_client_secret_and_rs256_a_key() {
+        let ring = KeyRing::default();
+        assert_eq!(
+            sign(&claims(), IdTokenAlg::HS256, &ring, None),
+            Err(SignError::NoClientSecret)
+        );
+        assert!(sign(&claims(), IdTokenAlg::HS256, &ring, Some("secret")).is_ok());
+        assert_eq!(
+            sign(&claims(), IdTokenAlg::RS256, &ring, None),
+            Err(SignError::NoKey("RS256"))
+        );
+    }
+}
