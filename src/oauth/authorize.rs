@@ -2,24 +2,18 @@
 //! plus the VZ-era `type`, `fields` and `message` parameters. The client and redirect URI
 //! are checked first: until both are known good, errors go to an HTML page, never a redirect.
 
-use super::redirect::{RedirectTarget, ResponseMode};
+use super::redirect::RedirectTarget;
+use super::response_type;
+pub use super::response_type::ResponseType;
 use super::{pkce, ErrorCode, OAuthError, Params};
 use crate::domain::records::Client;
 use crate::domain::{GrantType, Scope, ScopeSet};
+use crate::oidc::prompt::{self, Interaction};
 
 /// The most characters of a site's `message` shown on the consent page.
 pub const MAX_MESSAGE_CHARS: usize = 500;
 /// The most PoCo field names a site may list in `fields`.
 const MAX_FIELDS: usize = 64;
-
-/// What the client asked to receive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResponseType {
-    /// Authorization code flow (`code`, VZ `type=web_server`).
-    Code,
-    /// User-agent flow (`token`, VZ `type=user_agent`).
-    Token,
-}
 
 /// A fully validated authorization request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +30,8 @@ pub struct AuthorizationRequest {
     pub message: Option<String>,
     /// OpenID Connect `nonce`, echoed in the id_token.
     pub nonce: Option<String>,
+    /// `prompt`, `max_age`, `login_hint`, `id_token_hint`.
+    pub interaction: Interaction,
 }
 
 /// Why an authorization request cannot proceed.
@@ -65,11 +61,9 @@ pub fn requested_client_id(params: &Params) -> Result<&str, AuthorizeError> {
 pub fn validate(params: &Params, client: &Client) -> Result<AuthorizationRequest, AuthorizeError> {
     let (redirect_uri, explicit) = redirect_uri(params, client)?;
     let state = params.get("state").ok().flatten().map(str::to_string);
-    let response_type = response_type(params);
-    let mode = match response_type {
-        Ok(ResponseType::Token) => ResponseMode::Fragment,
-        _ => ResponseMode::Query,
-    };
+    let response_type = response_type::requested(params);
+    let mode = response_type::mode(params, response_type.as_ref().ok().copied())
+        .map_err(AuthorizeError::Page)?;
     let target = RedirectTarget {
         redirect_uri,
         mode,
@@ -91,6 +85,11 @@ pub fn validate(params: &Params, client: &Client) -> Result<AuthorizationRequest
         "nonce",
         "request",
         "request_uri",
+        "response_mode",
+        "prompt",
+        "max_age",
+        "login_hint",
+        "id_token_hint",
     ]) {
         return Err(fail(error));
     }
@@ -109,20 +108,38 @@ pub fn validate(params: &Params, client: &Client) -> Result<AuthorizationRequest
         return Err(fail(e));
     }
     let response_type = response_type.map_err(fail)?;
-    let needed = match response_type {
-        ResponseType::Code => GrantType::AuthorizationCode,
-        ResponseType::Token => GrantType::Implicit,
-    };
-    if !client.allows(needed) {
+    let needed = [
+        (response_type.code, GrantType::AuthorizationCode),
+        (
+            response_type.has_front_channel_tokens(),
+            GrantType::Implicit,
+        ),
+    ];
+    if let Some((_, missing)) = needed
+        .iter()
+        .find(|(wanted, g)| *wanted && !client.allows(*g))
+    {
         return Err(fail(OAuthError::new(
             ErrorCode::UnauthorizedClient,
             format!(
                 "this client is not registered for the {} grant",
-                needed.as_str()
+                missing.as_str()
             ),
         )));
     }
     let scope = scope(params).map_err(fail)?;
+    let nonce = nonce(params).map_err(fail)?;
+    if response_type.id_token && !scope.contains(Scope::OpenId) {
+        return Err(fail(OAuthError::invalid_request(
+            "response_type id_token needs the openid scope",
+        )));
+    }
+    if response_type.id_token && nonce.is_none() {
+        return Err(fail(OAuthError::invalid_request(
+            "nonce is required when the id_token comes from the authorization endpoint",
+        )));
+    }
+    let interaction = prompt::parse(params).map_err(fail)?;
     let code_challenge = code_challenge(params, client, response_type).map_err(fail)?;
     Ok(AuthorizationRequest {
         response_type,
@@ -132,7 +149,8 @@ pub fn validate(params: &Params, client: &Client) -> Result<AuthorizationRequest
         code_challenge,
         fields: fields(params).map_err(fail)?,
         message: message(params),
-        nonce: nonce(params).map_err(fail)?,
+        nonce,
+        interaction,
     })
 }
 
@@ -156,39 +174,6 @@ fn redirect_uri(params: &Params, client: &Client) -> Result<(String, bool), Auth
     }
 }
 
-fn response_type(params: &Params) -> Result<ResponseType, OAuthError> {
-    let from_type = match params.get("type")? {
-        None => None,
-        Some("web_server") => Some(ResponseType::Code),
-        Some("user_agent") => Some(ResponseType::Token),
-        Some(other) => {
-            return Err(OAuthError::invalid_request(format!(
-                "unknown type '{other}' (expected web_server or user_agent)"
-            )))
-        }
-    };
-    let from_response_type = match params.get("response_type")? {
-        None => None,
-        Some("code") => Some(ResponseType::Code),
-        Some("token") => Some(ResponseType::Token),
-        Some(other) => {
-            return Err(OAuthError::new(
-                ErrorCode::UnsupportedResponseType,
-                format!("response_type '{other}' is not supported (use code or token)"),
-            ))
-        }
-    };
-    match (from_response_type, from_type) {
-        (Some(a), Some(b)) if a != b => Err(OAuthError::invalid_request(
-            "type and response_type disagree",
-        )),
-        (Some(a), _) | (None, Some(a)) => Ok(a),
-        (None, None) => Err(OAuthError::invalid_request(
-            "the parameter 'response_type' is missing",
-        )),
-    }
-}
-
 fn scope(params: &Params) -> Result<ScopeSet, OAuthError> {
     let Some(raw) = params.get("scope")? else {
         return Err(OAuthError::invalid_scope(
@@ -209,7 +194,7 @@ fn code_challenge(
 ) -> Result<Option<String>, OAuthError> {
     let challenge = params.get("code_challenge")?;
     let method = params.get("code_challenge_method")?;
-    if response_type == ResponseType::Token {
+    if !response_type.code {
         return Ok(None);
     }
     match challenge {

@@ -8,6 +8,20 @@ use url::form_urlencoded::Serializer;
 pub enum ResponseMode {
     Query,
     Fragment,
+    /// An auto-submitting HTML form that POSTs them (OAuth 2.0 Form Post Response Mode).
+    FormPost,
+}
+
+/// How the browser carries the response back to the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthorizationResponse {
+    /// A redirect to this URL.
+    Redirect(String),
+    /// A page that POSTs these fields to `action`.
+    FormPost {
+        action: String,
+        fields: Vec<(String, String)>,
+    },
 }
 
 /// The validated place to send a response to.
@@ -19,8 +33,29 @@ pub struct RedirectTarget {
 }
 
 impl RedirectTarget {
+    /// The response carrying `params`, then `state` and `iss`.
+    pub fn response(&self, params: &[(&str, String)], issuer: &str) -> AuthorizationResponse {
+        match self.mode {
+            ResponseMode::FormPost => {
+                let mut fields: Vec<(String, String)> = params
+                    .iter()
+                    .map(|(name, value)| (name.to_string(), value.clone()))
+                    .collect();
+                if let Some(state) = &self.state {
+                    fields.push(("state".into(), state.clone()));
+                }
+                fields.push(("iss".into(), issuer.to_string()));
+                AuthorizationResponse::FormPost {
+                    action: self.redirect_uri.clone(),
+                    fields,
+                }
+            }
+            _ => AuthorizationResponse::Redirect(self.url(params, issuer)),
+        }
+    }
+
     /// The full URL carrying `params`, then `state` and `iss`, form-encoded (so a `+` in a
-    /// signature arrives as `%2B`).
+    /// signature arrives as `%2B`). For the query and fragment modes.
     pub fn url(&self, params: &[(&str, String)], issuer: &str) -> String {
         let mut encoded = Serializer::new(String::new());
         for (name, value) in params {
@@ -32,7 +67,9 @@ impl RedirectTarget {
         encoded.append_pair("iss", issuer);
         let encoded = encoded.finish();
         match self.mode {
-            ResponseMode::Fragment => format!("{}#{encoded}", self.redirect_uri),
+            ResponseMode::Fragment | ResponseMode::FormPost => {
+                format!("{}#{encoded}", self.redirect_uri)
+            }
             ResponseMode::Query if self.redirect_uri.contains('?') => {
                 format!("{}&{encoded}", self.redirect_uri)
             }

@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::domain::{GrantType, IdTokenAlg, Scope, TokenEndpointAuthMethod};
+use crate::oauth::response_type;
 
 /// Endpoint paths, taken from the route table so discovery cannot drift from it.
 #[derive(Debug, Clone, Copy)]
@@ -59,8 +60,8 @@ pub fn document(issuer: &str, endpoints: &Endpoints<'_>) -> Value {
         "revocation_endpoint": url(endpoints.revocation),
         "introspection_endpoint": url(endpoints.introspection),
         "scopes_supported": Scope::ALL.map(Scope::as_str),
-        "response_types_supported": ["code", "token"],
-        "response_modes_supported": ["query", "fragment"],
+        "response_types_supported": response_type::SUPPORTED,
+        "response_modes_supported": ["query", "fragment", "form_post"],
         "grant_types_supported": grant_types,
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": IdTokenAlg::ALL.map(IdTokenAlg::as_str),

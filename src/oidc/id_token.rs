@@ -3,12 +3,13 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::keys::KeyRing;
 use crate::clock::UnixTime;
+use crate::domain::records::SigningKey;
 use crate::domain::IdTokenAlg;
 
 /// Seconds an id_token is valid.
@@ -78,6 +79,35 @@ pub fn sign(
         }
     };
     jsonwebtoken::encode(&header, claims, &key).map_err(|e| SignError::Jwt(e.to_string()))
+}
+
+/// The `sub` of an id_token this server issued to `client_id`, for `id_token_hint`. The
+/// signature and issuer must be right; an expired token is still a good hint (Core §3.1.2.1).
+pub fn hint_subject(
+    token: &str,
+    keys: &[SigningKey],
+    issuer: &str,
+    client_id: &str,
+    client_secret: Option<&str>,
+) -> Option<String> {
+    let header = jsonwebtoken::decode_header(token).ok()?;
+    let key = match header.alg {
+        Algorithm::HS256 => DecodingKey::from_secret(client_secret?.as_bytes()),
+        Algorithm::RS256 | Algorithm::ES256 => {
+            let kid = header.kid.as_deref()?;
+            let record = keys.iter().find(|k| k.kid == kid)?;
+            let jwk: jsonwebtoken::jwk::Jwk = serde_json::from_str(&record.public_jwk).ok()?;
+            DecodingKey::from_jwk(&jwk).ok()?
+        }
+        _ => return None,
+    };
+    let mut validation = Validation::new(header.alg);
+    validation.validate_exp = false;
+    validation.required_spec_claims.clear();
+    validation.set_issuer(&[issuer]);
+    validation.set_audience(&[client_id]);
+    let data = jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation).ok()?;
+    data.claims.get("sub")?.as_str().map(str::to_string)
 }
 
 #[cfg(test)]

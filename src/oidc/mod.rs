@@ -4,4 +4,5 @@
 pub mod discovery;
 pub mod id_token;
 pub mod keys;
+pub mod prompt;
 pub mod userinfo;

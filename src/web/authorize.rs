@@ -1,25 +1,26 @@
-//! `GET|POST /oauth/authorize` (and VZ's `/OAuth2/Authorize/`): validate, make sure someone
-//! is signed in, ask for consent unless remembered, then answer the client.
+//! `GET|POST /oauth/authorize` (and VZ's `/OAuth2/Authorize/`): validate, then decide from
+//! the session, `prompt`, `max_age` and any remembered consent whether to show the sign-in
+//! form, the consent page, or answer the client at once (see `authorization_response`).
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use super::authorization_response::{deliver, respond};
 use super::responses::{error_page, see_other, server_error_page};
 use super::{cookies, router, AppState};
-use crate::auth::session::sid;
-use crate::crypto::hash_token;
-use crate::domain::records::{AuthCode, Client, Session, User};
+use crate::domain::records::{Client, Session, User};
 use crate::domain::{ClientId, ScopeSet};
-use crate::oauth::authorize::{self, AuthorizationRequest, AuthorizeError, ResponseType};
-use crate::oauth::token_response::{self, ResponseContext};
-use crate::oauth::{tokens, ErrorCode, OAuthError, Params};
+use crate::oauth::authorize::{self, AuthorizationRequest, AuthorizeError};
+use crate::oauth::{OAuthError, Params};
+use crate::oidc::id_token::hint_subject;
+use crate::oidc::prompt::{after_login, Step};
 
 /// `GET /oauth/authorize`.
 pub async fn authorize_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     authorize(&req, &state, Params::parse(req.query_string())).await
 }
 
-/// `POST /oauth/authorize` (form-encoded, same parameters).
+/// `POST /oauth/authorize` (form-encoded, same parameters; OpenID Connect Core §3.1.2.1).
 pub async fn authorize_post(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -34,20 +35,80 @@ async fn authorize(req: &HttpRequest, state: &AppState, params: Params) -> HttpR
         Ok(valid) => valid,
         Err(response) => return response,
     };
-    let here = format!("{}?{}", router::AUTHORIZE, encode(&params));
-    let (session, user) = match cookies::current_user(req, state) {
-        Ok(Some(found)) => found,
-        Ok(None) => return see_other(&router::login_url(&here)),
+    let session = match cookies::current_user(req, state) {
+        Ok(session) => session,
         Err(_) => return server_error_page(),
     };
-    let remembered = match state.store.find_consent(user.id, &client.client_id) {
-        Ok(scope) => scope.and_then(|s| ScopeSet::parse(&s).ok()),
-        Err(_) => return server_error_page(),
+    let session = match expected_user(state, &client, &request, session) {
+        Ok(session) => session,
+        Err(error) => return redirect_error(state, &request, &error),
     };
-    if authorize::needs_consent(remembered.as_ref(), &request.scope) {
-        return see_other(&format!("{}?{}", router::CONSENT, encode(&params)));
+    let remembered = match &session {
+        Some((_, user)) => match state.store.find_consent(user.id, &client.client_id) {
+            Ok(scope) => scope.and_then(|s| ScopeSet::parse(&s).ok()),
+            Err(_) => return server_error_page(),
+        },
+        None => None,
+    };
+    let consent_remembered = !authorize::needs_consent(remembered.as_ref(), &request.scope);
+    let auth_time = session.as_ref().map(|(s, _)| s.auth_time);
+    let step = request
+        .interaction
+        .next_step(auth_time, consent_remembered, state.clock.now());
+    match (step, session) {
+        (Err(error), _) => redirect_error(state, &request, &error),
+        (Ok(Step::Respond), Some((session, user))) => {
+            respond(state, &client, &request, &user, &session).await
+        }
+        (Ok(Step::Consent), Some(_)) => {
+            see_other(&format!("{}?{}", router::CONSENT, encode(&params)))
+        }
+        (Ok(_), _) => {
+            let back = format!("{}?{}", router::AUTHORIZE, encode(&after_login(&params)));
+            let hint = request.interaction.login_hint.as_deref();
+            see_other(&router::login_url(&back, hint))
+        }
     }
-    respond(state, &client, &request, &user, &session).await
+}
+
+/// Applies `id_token_hint`: a session of someone other than the hinted user counts as no
+/// session; a hint this server did not issue is an error.
+fn expected_user(
+    state: &AppState,
+    client: &Client,
+    request: &AuthorizationRequest,
+    session: Option<(Session, User)>,
+) -> Result<Option<(Session, User)>, OAuthError> {
+    let Some(hint) = request.interaction.id_token_hint.as_deref() else {
+        return Ok(session);
+    };
+    let keys = state
+        .store
+        .list_signing_keys()
+        .map_err(|_| OAuthError::server_error())?;
+    let secret = client_secret(state, client);
+    let sub = hint_subject(
+        hint,
+        &keys,
+        &state.issuer,
+        client.client_id.as_str(),
+        secret.as_deref(),
+    )
+    .ok_or_else(|| {
+        OAuthError::invalid_request(
+            "id_token_hint is not an id_token of this server for this client",
+        )
+    })?;
+    Ok(session.filter(|(_, user)| user.sub.as_str() == sub))
+}
+
+/// The client's secret in plain text (HS256 id_tokens and the VZ signature need it).
+pub(super) fn client_secret(state: &AppState, client: &Client) -> Option<String> {
+    client
+        .sealed_secret
+        .as_ref()
+        .and_then(|s| state.key.open(client.client_id.as_str().as_bytes(), s))
+        .and_then(|s| String::from_utf8(s).ok())
 }
 
 /// Looks up the client and validates the request; errors are already rendered.
@@ -76,7 +137,7 @@ fn render_error(state: &AppState, error: AuthorizeError) -> HttpResponse {
     match error {
         AuthorizeError::Page(message) => error_page(StatusCode::BAD_REQUEST, &message),
         AuthorizeError::Redirect { target, error } => {
-            see_other(&target.url(&error_params(&error), &state.issuer))
+            deliver(&target.response(&error_params(&error), &state.issuer))
         }
     }
 }
@@ -94,83 +155,7 @@ pub(super) fn redirect_error(
     request: &AuthorizationRequest,
     error: &OAuthError,
 ) -> HttpResponse {
-    see_other(&request.target.url(&error_params(error), &state.issuer))
-}
-
-/// Issues what the client asked for and redirects back to it.
-pub(super) async fn respond(
-    state: &AppState,
-    client: &Client,
-    request: &AuthorizationRequest,
-    user: &User,
-    session: &Session,
-) -> HttpResponse {
-    let now = state.clock.now();
-    let fields = request.fields.as_ref().map(|f| f.join(","));
-    let params = match request.response_type {
-        ResponseType::Code => {
-            let code = tokens::new_secret_value();
-            let record = AuthCode {
-                code_hash: hash_token(&code),
-                client_id: client.client_id.clone(),
-                user_id: user.id,
-                redirect_uri: request.target.redirect_uri.clone(),
-                redirect_uri_explicit: request.redirect_uri_explicit,
-                scope: request.scope.to_string(),
-                fields,
-                code_challenge: request.code_challenge.clone(),
-                nonce: request.nonce.clone(),
-                sid: Some(sid(&session.id_hash)),
-                auth_time: session.auth_time,
-                issued_at: now,
-                expires_at: now + tokens::CODE_TTL,
-                redeemed: false,
-            };
-            if state.store.create_auth_code(record).await.is_err() {
-                return server_error(state, request);
-            }
-            vec![("code", code)]
-        }
-        ResponseType::Token => {
-            let mut grant = tokens::new_grant(
-                &client.client_id,
-                Some(user.id),
-                &request.scope,
-                fields,
-                now,
-            );
-            grant.auth_time = Some(session.auth_time);
-            grant.sid = Some(sid(&session.id_hash));
-            let minted = tokens::mint(&grant.id, &request.scope, now, false);
-            if state.store.issue_grant(grant, minted.stored).await.is_err() {
-                return server_error(state, request);
-            }
-            let secret = client
-                .sealed_secret
-                .as_ref()
-                .and_then(|s| state.key.open(client.client_id.as_str().as_bytes(), s))
-                .and_then(|s| String::from_utf8(s).ok());
-            let ctx = ResponseContext {
-                issuer: &state.issuer,
-                signature_method: client.signature_method,
-                client_secret: secret.as_deref(),
-                sub: Some(&user.sub),
-                scope: &request.scope,
-                now,
-            };
-            token_response::build(minted.access_token, None, None, &ctx).fragment_params()
-        }
-    };
-    state.metrics.authorization(request.response_type);
-    see_other(&request.target.url(&params, &state.issuer))
-}
-
-fn server_error(state: &AppState, request: &AuthorizationRequest) -> HttpResponse {
-    let error = OAuthError::new(
-        ErrorCode::ServerError,
-        "the server could not issue a response",
-    );
-    redirect_error(state, request, &error)
+    deliver(&request.target.response(&error_params(error), &state.issuer))
 }
 
 /// Re-encodes parameters for a redirect to the login or consent page.

@@ -5,7 +5,8 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::authorize::{encode, redirect_error, respond, validate};
+use super::authorization_response::respond;
+use super::authorize::{encode, redirect_error, validate};
 use super::pages::{ConsentPage, ScopeLine};
 use super::responses::{error_page, html, see_other, server_error_page};
 use super::{cookies, router, AppState};
@@ -23,11 +24,8 @@ pub async fn consent_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRe
     let (_, user) = match cookies::current_user(&req, &state) {
         Ok(Some(found)) => found,
         Ok(None) => {
-            return see_other(&router::login_url(&format!(
-                "{}?{}",
-                router::CONSENT,
-                req.query_string()
-            )))
+            let back = format!("{}?{}", router::CONSENT, req.query_string());
+            return see_other(&router::login_url(&back, None));
         }
         Err(_) => return server_error_page(),
     };
@@ -88,11 +86,8 @@ pub async fn consent_post(
     let (session, user) = match cookies::current_user(&req, &state) {
         Ok(Some(found)) => found,
         Ok(None) => {
-            return see_other(&router::login_url(&format!(
-                "{}?{}",
-                router::CONSENT,
-                form.request
-            )))
+            let back = format!("{}?{}", router::CONSENT, form.request);
+            return see_other(&router::login_url(&back, None));
         }
         Err(_) => return server_error_page(),
     };

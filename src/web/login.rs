@@ -14,6 +14,8 @@ use crate::auth::session::new_session;
 #[derive(Deserialize)]
 pub struct LoginQuery {
     return_to: Option<String>,
+    /// OpenID Connect `login_hint`: pre-fills the username.
+    login_hint: Option<String>,
 }
 
 /// `GET /login`.
@@ -23,7 +25,8 @@ pub async fn login_get(
     query: web::Query<LoginQuery>,
 ) -> HttpResponse {
     let return_to = router::safe_return_to(query.return_to.as_deref());
-    render(&req, &state, StatusCode::OK, return_to, "", None)
+    let username = query.login_hint.as_deref().unwrap_or("");
+    render(&req, &state, StatusCode::OK, return_to, username, None)
 }
 
 fn render(

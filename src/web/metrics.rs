@@ -9,8 +9,6 @@ use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::registry::Registry;
 
-use crate::oauth::authorize::ResponseType;
-
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
     method: String,
@@ -110,12 +108,11 @@ impl Metrics {
     }
 
     /// Counts an authorization response sent to a client.
-    pub fn authorization(&self, response_type: ResponseType) {
-        let name = match response_type {
-            ResponseType::Code => "code",
-            ResponseType::Token => "token",
-        };
-        self.0.authorizations.get_or_create(&kind(name)).inc();
+    pub fn authorization(&self, response_type: &str) {
+        self.0
+            .authorizations
+            .get_or_create(&kind(response_type))
+            .inc();
     }
 
     /// The text exposition format.

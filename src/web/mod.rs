@@ -2,6 +2,7 @@
 //! the store, and render the answer. The route table is in `router`.
 
 mod assets;
+mod authorization_response;
 mod authorize;
 mod bearer;
 mod consent;

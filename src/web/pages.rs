@@ -57,6 +57,14 @@ pub struct LogoutPage<'a> {
     pub csrf_token: &'a str,
 }
 
+/// `response_mode=form_post`: a form that the browser submits to the client at once.
+#[derive(Template)]
+#[template(path = "form_post.html")]
+pub struct FormPostPage<'a> {
+    pub action: &'a str,
+    pub fields: &'a [(String, String)],
+}
+
 /// The demo client's redirect target: shows the code and the next step.
 #[derive(Template)]
 #[template(path = "demo_callback.html")]

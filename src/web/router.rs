@@ -73,12 +73,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(DEMO_CALLBACK, web::get().to(demo::demo_callback_get));
 }
 
-/// The login page that returns to `return_to` afterwards.
-pub fn login_url(return_to: &str) -> String {
-    let query = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("return_to", return_to)
-        .finish();
-    format!("{LOGIN}?{query}")
+/// The login page that returns to `return_to` afterwards, the username pre-filled with
+/// `login_hint` if given.
+pub fn login_url(return_to: &str, login_hint: Option<&str>) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query.append_pair("return_to", return_to);
+    if let Some(hint) = login_hint {
+        query.append_pair("login_hint", hint);
+    }
+    format!("{LOGIN}?{}", query.finish())
 }
 
 /// `return_to` if it is a path on this server, else `/` (no open redirect via login).

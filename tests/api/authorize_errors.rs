@@ -75,7 +75,7 @@ async fn each_rfc_6749_authorization_error_is_redirected_with_state_and_iss() {
         ),
         (
             vec![
-                ("response_type", "code id_token"),
+                ("response_type", "code foo"),
                 ("client_id", &app.web.id),
                 ("scope", "openid"),
             ],

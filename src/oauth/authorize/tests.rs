@@ -1,5 +1,6 @@
 use super::*;
 use crate::domain::{ClientId, RedirectUri, SignatureMethod, TokenEndpointAuthMethod};
+use crate::oauth::redirect::ResponseMode;
 
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
@@ -43,7 +44,7 @@ fn redirect_error(query: &str, c: &Client) -> OAuthError {
 fn valid_code_request() {
     let q = "response_type=code&client_id=c1&redirect_uri=https%3A%2F%2Fc.example%2Fcb&scope=openid+email&state=xyz";
     let request = validate(&Params::parse(q), &web_client()).unwrap();
-    assert_eq!(request.response_type, ResponseType::Code);
+    assert_eq!(request.response_type, ResponseType::CODE);
     assert_eq!(request.target.state.as_deref(), Some("xyz"));
     assert!(request.redirect_uri_explicit);
     assert_eq!(request.scope.to_string(), "openid email");
@@ -79,7 +80,7 @@ fn rfc_6749_errors_after_the_redirect_uri_is_trusted() {
         ErrorCode::InvalidRequest
     );
     assert_eq!(
-        redirect_error("response_type=id_token&client_id=c1&scope=openid", &c).code,
+        redirect_error("response_type=code+foo&client_id=c1&scope=openid", &c).code,
         ErrorCode::UnsupportedResponseType
     );
     assert_eq!(
@@ -127,7 +128,7 @@ fn vz_type_fields_and_message() {
     let q =
         "type=user_agent&client_id=c1&scope=openid&fields=name,emails,name&message=Hello+%3Cb%3E";
     let request = validate(&Params::parse(q), &ua).unwrap();
-    assert_eq!(request.response_type, ResponseType::Token);
+    assert_eq!(request.response_type, ResponseType::TOKEN);
     assert_eq!(request.target.mode, ResponseMode::Fragment);
     assert_eq!(
         request.fields,

@@ -1,0 +1,131 @@
+//! Answering an authorization request: mint what the response type asks for (code, access
+//! token, id_token), then write, then deliver by redirect or form post. Everything that can
+//! fail (signing) happens before the first write, so a failed response changes nothing.
+
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+
+use super::authorize::{client_secret, redirect_error};
+use super::keys::{id_token, Subject};
+use super::pages::FormPostPage;
+use super::responses::{html, see_other};
+use super::AppState;
+use crate::auth::session::sid;
+use crate::crypto::hash_token;
+use crate::domain::records::{AuthCode, Client, Session, User};
+use crate::oauth::authorize::AuthorizationRequest;
+use crate::oauth::redirect::AuthorizationResponse;
+use crate::oauth::token_response::{self, ResponseContext};
+use crate::oauth::{tokens, ErrorCode, OAuthError};
+
+/// Issues what the client asked for and sends the browser back to it.
+pub(super) async fn respond(
+    state: &AppState,
+    client: &Client,
+    request: &AuthorizationRequest,
+    user: &User,
+    session: &Session,
+) -> HttpResponse {
+    let now = state.clock.now();
+    let kind = request.response_type;
+    let secret = client_secret(state, client);
+    let fields = request.fields.as_ref().map(|f| f.join(","));
+    let session_id = sid(&session.id_hash);
+    let mut params: Vec<(&str, String)> = Vec::new();
+
+    let code = kind.code.then(tokens::new_secret_value);
+    let code_record = code.as_ref().map(|code| AuthCode {
+        code_hash: hash_token(code),
+        client_id: client.client_id.clone(),
+        user_id: user.id,
+        redirect_uri: request.target.redirect_uri.clone(),
+        redirect_uri_explicit: request.redirect_uri_explicit,
+        scope: request.scope.to_string(),
+        fields: fields.clone(),
+        code_challenge: request.code_challenge.clone(),
+        nonce: request.nonce.clone(),
+        sid: Some(session_id.clone()),
+        auth_time: session.auth_time,
+        issued_at: now,
+        expires_at: now + tokens::CODE_TTL,
+        redeemed: false,
+    });
+    if let Some(code) = &code {
+        params.push(("code", code.clone()));
+    }
+
+    let mut token_grant = None;
+    if kind.token {
+        let mut grant = tokens::new_grant(
+            &client.client_id,
+            Some(user.id),
+            &request.scope,
+            fields,
+            now,
+        );
+        grant.auth_time = Some(session.auth_time);
+        grant.sid = Some(session_id.clone());
+        let minted = tokens::mint(&grant.id, &request.scope, now, false);
+        let ctx = ResponseContext {
+            issuer: &state.issuer,
+            signature_method: client.signature_method,
+            client_secret: secret.as_deref(),
+            sub: Some(&user.sub),
+            scope: &request.scope,
+            now,
+        };
+        let response = token_response::build(minted.access_token.clone(), None, None, &ctx);
+        params.extend(response.fragment_params());
+        token_grant = Some((grant, minted));
+    }
+
+    if kind.id_token {
+        let subject = Subject {
+            sub: user.sub.clone(),
+            auth_time: session.auth_time,
+            nonce: request.nonce.clone(),
+            sid: Some(session_id),
+        };
+        let access = token_grant.as_ref().map(|(_, m)| m.access_token.as_str());
+        match id_token(
+            state,
+            client,
+            secret.as_deref(),
+            &subject,
+            access,
+            code.as_deref(),
+            now,
+        ) {
+            Ok(signed) => params.push(("id_token", signed)),
+            Err(error) => return redirect_error(state, request, &error),
+        }
+    }
+
+    let mut written = true;
+    if let Some(record) = code_record {
+        written &= state.store.create_auth_code(record).await.is_ok();
+    }
+    if let Some((grant, minted)) = token_grant {
+        written &= state.store.issue_grant(grant, minted.stored).await.is_ok();
+    }
+    if !written {
+        let error = OAuthError::new(
+            ErrorCode::ServerError,
+            "the server could not issue a response",
+        );
+        return redirect_error(state, request, &error);
+    }
+    state.metrics.authorization(kind.as_str());
+    deliver(&request.target.response(&params, &state.issuer))
+}
+
+/// Sends an authorization response: a 303 redirect, or the auto-submitting form of
+/// `response_mode=form_post`.
+pub(super) fn deliver(response: &AuthorizationResponse) -> HttpResponse {
+    match response {
+        AuthorizationResponse::Redirect(url) => see_other(url),
+        AuthorizationResponse::FormPost { action, fields } => {
+            html(StatusCode::OK, &FormPostPage { action, fields })
+        }
+    }
+}
