@@ -16,7 +16,7 @@ use crate::store::Store;
 #[derive(Debug, Subcommand)]
 pub enum ClientCommand {
     /// Register a client.
-    Add(ClientAdd),
+    Add(Box<ClientAdd>),
     /// List clients.
     List(JsonFlag),
 }
@@ -54,6 +54,22 @@ pub struct ClientAdd {
     /// How id_tokens are signed: RS256 (default), ES256, or HS256 with the client secret.
     #[arg(long, env = "VZCONNECT_ID_TOKEN_ALG", default_value = "RS256")]
     id_token_alg: String,
+    /// Where the browser may go after logout (repeat for several); matched exactly.
+    #[arg(
+        long = "post-logout-redirect-uri",
+        env = "VZCONNECT_POST_LOGOUT_REDIRECT_URI",
+        value_delimiter = ' '
+    )]
+    post_logout_redirect_uris: Vec<String>,
+    /// Where logout tokens are POSTed when a session ends (OpenID Connect Back-Channel Logout).
+    #[arg(long, env = "VZCONNECT_BACKCHANNEL_LOGOUT_URI")]
+    backchannel_logout_uri: Option<String>,
+    /// Subject identifiers: public (default, the same for every client) or pairwise.
+    #[arg(long, env = "VZCONNECT_SUBJECT_TYPE", default_value = "public")]
+    subject_type: String,
+    /// The pairwise sector (default: the redirect URIs' host, which must then be the same).
+    #[arg(long, env = "VZCONNECT_SECTOR_IDENTIFIER")]
+    sector_identifier: Option<String>,
     #[command(flatten)]
     json: JsonFlag,
 }
@@ -67,6 +83,10 @@ pub(super) struct ClientSpec {
     pub grant_types: Vec<String>,
     pub signature_method: String,
     pub id_token_alg: String,
+    pub post_logout_redirect_uris: Vec<String>,
+    pub backchannel_logout_uri: Option<String>,
+    pub subject_type: String,
+    pub sector_identifier: Option<String>,
 }
 
 impl ClientSpec {
@@ -119,6 +139,34 @@ impl ClientSpec {
                 "--id-token-alg HS256 needs a client secret, so not with --public".into(),
             ));
         }
+        let post_logout_redirect_uris = self
+            .post_logout_redirect_uris
+            .iter()
+            .map(|u| {
+                RedirectUri::parse(u).map_err(|e| usage(format!("--post-logout-redirect-uri: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let backchannel_logout_uri = self
+            .backchannel_logout_uri
+            .as_deref()
+            .map(|u| {
+                RedirectUri::parse(u).map_err(|e| usage(format!("--backchannel-logout-uri: {e}")))
+            })
+            .transpose()?;
+        let sector_identifier = match self.subject_type.as_str() {
+            "public" if self.sector_identifier.is_some() => {
+                return Err(usage(
+                    "--sector-identifier goes with --subject-type pairwise".into(),
+                ))
+            }
+            "public" => None,
+            "pairwise" => Some(sector(self.sector_identifier, &redirect_uris)?),
+            other => {
+                return Err(usage(format!(
+                    "--subject-type: '{other}' (expected public or pairwise)"
+                )))
+            }
+        };
         let client_id = match self.client_id {
             Some(id) => ClientId::parse(&id).map_err(usage)?,
             None => ClientId::parse(&random_token(16)).map_err(usage)?,
@@ -137,10 +185,39 @@ impl ClientSpec {
             auth_method,
             signature_method,
             id_token_alg,
+            post_logout_redirect_uris,
+            backchannel_logout_uri,
+            sector_identifier,
             sealed_secret: None,
             created_at: SystemClock.now(),
         };
         Ok((client, secret))
+    }
+}
+
+/// The pairwise sector: given, or the one host all redirect URIs share (OpenID Connect Core
+/// §8.1 without a sector_identifier_uri document).
+fn sector(given: Option<String>, redirect_uris: &[RedirectUri]) -> Result<String, CliError> {
+    if let Some(sector) = given
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty())
+    {
+        return Ok(sector);
+    }
+    let hosts: Vec<String> = redirect_uris
+        .iter()
+        .filter_map(|u| {
+            url::Url::parse(u.as_str())
+                .ok()?
+                .host_str()
+                .map(str::to_string)
+        })
+        .collect();
+    match hosts.split_first() {
+        Some((first, rest)) if rest.iter().all(|h| h == first) => Ok(first.clone()),
+        _ => Err(CliError::Usage(
+            "--subject-type pairwise: the redirect URIs have different hosts, so name the sector with --sector-identifier".into(),
+        )),
     }
 }
 
@@ -160,7 +237,15 @@ pub(super) fn client_json(client: &Client, secret: Option<&str>) -> serde_json::
         "token_endpoint_auth_method": client.auth_method.as_str(),
         "signature_method": client.signature_method.as_str(),
         "id_token_signed_response_alg": client.id_token_alg.as_str(),
+        "subject_type": if client.sector_identifier.is_some() { "pairwise" } else { "public" },
+        "post_logout_redirect_uris": client.post_logout_redirect_uris.iter().map(|u| u.as_str()).collect::<Vec<_>>(),
     });
+    if let Some(uri) = &client.backchannel_logout_uri {
+        value["backchannel_logout_uri"] = json!(uri.as_str());
+    }
+    if let Some(sector) = &client.sector_identifier {
+        value["sector_identifier"] = json!(sector);
+    }
     if let Some(secret) = secret {
         value["client_secret"] = json!(secret);
     }
@@ -178,6 +263,10 @@ pub(super) async fn run(globals: &Globals, command: ClientCommand) -> Result<(),
                 grant_types: args.grant_types,
                 signature_method: args.signature_method,
                 id_token_alg: args.id_token_alg,
+                post_logout_redirect_uris: args.post_logout_redirect_uris,
+                backchannel_logout_uri: args.backchannel_logout_uri,
+                subject_type: args.subject_type,
+                sector_identifier: args.sector_identifier,
             };
             let (mut client, secret) = spec.build()?;
             let (store, key) = globals.open()?;

@@ -65,6 +65,10 @@ pub async fn ensure(store: &dyn Store, key: &SecretKey, issuer: &str) -> Result<
                     .to_vec(),
                 signature_method: "hmac-sha256".into(),
                 id_token_alg: "RS256".into(),
+                post_logout_redirect_uris: vec![format!("{issuer}/")],
+                backchannel_logout_uri: None,
+                subject_type: "public".into(),
+                sector_identifier: None,
             };
             let (mut client, secret) = spec.build()?;
             seal_secret(&mut client, secret.as_deref(), key);

@@ -64,6 +64,7 @@ pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliErr
         passwords: PasswordPool::new(workers),
         metrics: Metrics::default(),
         keys: SigningKeys::default(),
+        http: reqwest::Client::new(),
         secure_cookies: issuer.starts_with("https://"),
         issuer: issuer.clone(),
         demo: args.demo,

@@ -52,6 +52,12 @@ pub struct Client {
     pub auth_method: TokenEndpointAuthMethod,
     pub signature_method: SignatureMethod,
     pub id_token_alg: IdTokenAlg,
+    /// Where the browser may be sent after RP-initiated logout (exact match).
+    pub post_logout_redirect_uris: Vec<RedirectUri>,
+    /// Where logout tokens are POSTed when a session the client took part in ends.
+    pub backchannel_logout_uri: Option<RedirectUri>,
+    /// `Some(sector)`: the client sees pairwise subject identifiers for that sector.
+    pub sector_identifier: Option<String>,
     /// The client secret, AEAD-sealed with the server key; `None` for public clients.
     pub sealed_secret: Option<Vec<u8>>,
     pub created_at: UnixTime,

@@ -15,6 +15,7 @@ pub struct Endpoints<'a> {
     pub jwks: &'a str,
     pub revocation: &'a str,
     pub introspection: &'a str,
+    pub end_session: &'a str,
 }
 
 /// Claims the server can return (UserInfo and id_token).
@@ -59,11 +60,12 @@ pub fn document(issuer: &str, endpoints: &Endpoints<'_>) -> Value {
         "jwks_uri": url(endpoints.jwks),
         "revocation_endpoint": url(endpoints.revocation),
         "introspection_endpoint": url(endpoints.introspection),
+        "end_session_endpoint": url(endpoints.end_session),
         "scopes_supported": Scope::ALL.map(Scope::as_str),
         "response_types_supported": response_type::SUPPORTED,
         "response_modes_supported": ["query", "fragment", "form_post"],
         "grant_types_supported": grant_types,
-        "subject_types_supported": ["public"],
+        "subject_types_supported": ["public", "pairwise"],
         "id_token_signing_alg_values_supported": IdTokenAlg::ALL.map(IdTokenAlg::as_str),
         "token_endpoint_auth_methods_supported": auth_methods,
         "revocation_endpoint_auth_methods_supported": &auth_methods[..2],
@@ -74,5 +76,7 @@ pub fn document(issuer: &str, endpoints: &Endpoints<'_>) -> Value {
         "request_parameter_supported": false,
         "request_uri_parameter_supported": false,
         "authorization_response_iss_parameter_supported": true,
+        "backchannel_logout_supported": true,
+        "backchannel_logout_session_supported": true,
     })
 }

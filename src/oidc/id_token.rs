@@ -52,10 +52,22 @@ pub enum SignError {
     Jwt(String),
 }
 
-/// Signs `claims` with `alg`: the server's key pair for RS256/ES256, the client secret for
-/// HS256. The header names the key (`kid`) so relying parties pick it from the JWKS.
+/// Signs an id_token with `alg`.
 pub fn sign(
     claims: &IdTokenClaims,
+    alg: IdTokenAlg,
+    ring: &KeyRing,
+    client_secret: Option<&str>,
+) -> Result<String, SignError> {
+    sign_jwt(claims, None, alg, ring, client_secret)
+}
+
+/// Signs any JWT the server issues to a client (`typ` e.g. `logout+jwt`): the server's key
+/// pair for RS256/ES256, the client secret for HS256. The header names the key (`kid`) so
+/// relying parties pick it from the JWKS.
+pub fn sign_jwt(
+    claims: &impl Serialize,
+    typ: Option<&str>,
     alg: IdTokenAlg,
     ring: &KeyRing,
     client_secret: Option<&str>,
@@ -78,7 +90,24 @@ pub fn sign(
             (header, loaded.encoding.clone())
         }
     };
+    let mut header = header;
+    if let Some(typ) = typ {
+        header.typ = Some(typ.to_string());
+    }
     jsonwebtoken::encode(&header, claims, &key).map_err(|e| SignError::Jwt(e.to_string()))
+}
+
+/// The audience an id_token claims, read without checking the signature: only to know which
+/// client's hint to verify next with [`hint_subject`].
+pub fn unverified_audience(token: &str) -> Option<String> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = URL_SAFE_NO_PAD.decode(payload).ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    match &claims["aud"] {
+        serde_json::Value::String(aud) => Some(aud.clone()),
+        serde_json::Value::Array(list) => list.first()?.as_str().map(str::to_string),
+        _ => None,
+    }
 }
 
 /// The `sub` of an id_token this server issued to `client_id`, for `id_token_hint`. The

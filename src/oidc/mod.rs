@@ -4,5 +4,7 @@
 pub mod discovery;
 pub mod id_token;
 pub mod keys;
+pub mod logout_token;
 pub mod prompt;
+pub mod subject;
 pub mod userinfo;

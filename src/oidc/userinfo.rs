@@ -4,12 +4,12 @@
 use serde_json::{json, Map, Value};
 
 use crate::domain::records::User;
-use crate::domain::{Scope, ScopeSet};
+use crate::domain::{Scope, ScopeSet, Sub};
 
-/// The claims a token with `scope` may read about `user`.
-pub fn claims(user: &User, scope: &ScopeSet) -> Map<String, Value> {
+/// The claims a token with `scope` may read about `user`, known to the client as `sub`.
+pub fn claims(user: &User, sub: &Sub, scope: &ScopeSet) -> Map<String, Value> {
     let mut claims = Map::new();
-    claims.insert("sub".into(), json!(user.sub.as_str()));
+    claims.insert("sub".into(), json!(sub.as_str()));
     if scope.contains(Scope::Profile) {
         if let Some(name) = user.name.as_deref().filter(|n| !n.is_empty()) {
             claims.insert("name".into(), json!(name));
@@ -28,7 +28,6 @@ pub fn claims(user: &User, scope: &ScopeSet) -> Map<String, Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Sub;
 
     #[test]
     fn scope_decides_the_claims() {
@@ -41,9 +40,13 @@ mod tests {
             created_at: 1,
             updated_at: 2,
         };
-        let openid = claims(&user, &ScopeSet::parse("openid").unwrap());
+        let openid = claims(&user, &user.sub, &ScopeSet::parse("openid").unwrap());
         assert_eq!(Value::Object(openid), json!({"sub": "s1"}));
-        let all = claims(&user, &ScopeSet::parse("openid profile email").unwrap());
+        let all = claims(
+            &user,
+            &user.sub,
+            &ScopeSet::parse("openid profile email").unwrap(),
+        );
         assert_eq!(all["preferred_username"], "alice");
         assert!(!all.contains_key("name"), "no null claims");
         assert_eq!(all["email_verified"], false);

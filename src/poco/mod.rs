@@ -4,17 +4,23 @@
 use serde_json::{json, Map, Value};
 
 use crate::domain::records::User;
-use crate::domain::{Scope, ScopeSet};
+use crate::domain::{Scope, ScopeSet, Sub};
 
 /// Fields every entry carries whatever `fields` asks (Draft C: `id` and `displayName`
 /// are required).
 const ALWAYS: [&str; 2] = ["id", "displayName"];
 
 /// The user's own record as a token with `scope` may see it, cut down to `fields` lists
-/// (the grant's VZ `fields`, the request's `fields`), which never widen it.
-pub fn self_entry(user: &User, scope: &ScopeSet, fields: &[Option<&str>]) -> Map<String, Value> {
+/// (the grant's VZ `fields`, the request's `fields`), which never widen it. `id` is the
+/// subject the client knows the user by (pairwise clients see their own).
+pub fn self_entry(
+    user: &User,
+    id: &Sub,
+    scope: &ScopeSet,
+    fields: &[Option<&str>],
+) -> Map<String, Value> {
     let mut entry = Map::new();
-    entry.insert("id".into(), json!(user.sub.as_str()));
+    entry.insert("id".into(), json!(id.as_str()));
     entry.insert("displayName".into(), json!(user.display_name()));
     if let Some(name) = user.name.as_deref().filter(|n| !n.is_empty()) {
         entry.insert("name".into(), json!({ "formatted": name }));
@@ -69,7 +75,6 @@ pub fn xs_date_time(unix: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Sub;
 
     fn user() -> User {
         User {
@@ -86,26 +91,26 @@ mod tests {
     #[test]
     fn scopes_decide_which_fields_appear() {
         let openid = ScopeSet::parse("openid").unwrap();
-        let entry = self_entry(&user(), &openid, &[]);
+        let entry = self_entry(&user(), &user().sub, &openid, &[]);
         assert_eq!(
             entry.keys().collect::<Vec<_>>(),
             ["id", "displayName", "name"]
         );
         let email = ScopeSet::parse("openid email").unwrap();
-        let entry = self_entry(&user(), &email, &[]);
+        let entry = self_entry(&user(), &user().sub, &email, &[]);
         assert_eq!(entry["emails"][0]["value"], "alice@example.org");
     }
 
     #[test]
     fn fields_only_narrow_and_keep_id_and_display_name() {
         let scope = ScopeSet::parse("openid email").unwrap();
-        let entry = self_entry(&user(), &scope, &[Some("emails,gender")]);
+        let entry = self_entry(&user(), &user().sub, &scope, &[Some("emails,gender")]);
         assert_eq!(
             entry.keys().collect::<Vec<_>>(),
             ["id", "displayName", "emails"]
         );
         let narrow = ScopeSet::parse("openid").unwrap();
-        let entry = self_entry(&user(), &narrow, &[Some("emails")]);
+        let entry = self_entry(&user(), &user().sub, &narrow, &[Some("emails")]);
         assert!(!entry.contains_key("emails"));
     }
 

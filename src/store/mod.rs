@@ -98,6 +98,9 @@ pub trait Store: Send + Sync + 'static {
     /// Revokes a grant: every access and refresh token in its family.
     fn revoke_grant(&self, grant_id: &str, now: UnixTime) -> StoreFuture<()>;
 
+    /// The clients that received a code or tokens during the login session `sid`.
+    fn clients_of_session(&self, sid: &str) -> StoreResult<Vec<ClientId>>;
+
     /// Every signing key, newest first, retired ones included.
     fn list_signing_keys(&self) -> StoreResult<Vec<SigningKey>>;
     /// Adds a signing key and retires the active keys of its algorithm, in one transaction.

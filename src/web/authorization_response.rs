@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 
 use super::authorize::{client_secret, redirect_error};
-use super::keys::{id_token, Subject};
+use super::keys::{id_token, subject_for, Subject};
 use super::pages::FormPostPage;
 use super::responses::{html, see_other};
 use super::AppState;
@@ -31,6 +31,7 @@ pub(super) async fn respond(
     let secret = client_secret(state, client);
     let fields = request.fields.as_ref().map(|f| f.join(","));
     let session_id = sid(&session.id_hash);
+    let sub = subject_for(state, client, user);
     let mut params: Vec<(&str, String)> = Vec::new();
 
     let code = kind.code.then(tokens::new_secret_value);
@@ -70,7 +71,7 @@ pub(super) async fn respond(
             issuer: &state.issuer,
             signature_method: client.signature_method,
             client_secret: secret.as_deref(),
-            sub: Some(&user.sub),
+            sub: Some(&sub),
             scope: &request.scope,
             now,
         };
@@ -81,7 +82,7 @@ pub(super) async fn respond(
 
     if kind.id_token {
         let subject = Subject {
-            sub: user.sub.clone(),
+            sub: sub.clone(),
             auth_time: session.auth_time,
             nonce: request.nonce.clone(),
             sid: Some(session_id),

@@ -6,6 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::authorization_response::{deliver, respond};
+use super::keys::subject_for;
 use super::responses::{error_page, see_other, server_error_page};
 use super::{cookies, router, AppState};
 use crate::domain::records::{Client, Session, User};
@@ -99,7 +100,7 @@ fn expected_user(
             "id_token_hint is not an id_token of this server for this client",
         )
     })?;
-    Ok(session.filter(|(_, user)| user.sub.as_str() == sub))
+    Ok(session.filter(|(_, user)| subject_for(state, client, user).as_str() == sub))
 }
 
 /// The client's secret in plain text (HS256 id_tokens and the VZ signature need it).

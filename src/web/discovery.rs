@@ -15,6 +15,7 @@ pub async fn discovery_get(state: web::Data<AppState>) -> HttpResponse {
         jwks: router::JWKS,
         revocation: router::REVOKE,
         introspection: router::INTROSPECT,
+        end_session: router::LOGOUT,
     };
     HttpResponse::Ok()
         .insert_header(("Access-Control-Allow-Origin", "*"))

@@ -2,7 +2,7 @@
 //! build the whole response, then write atomically. A failed request writes nothing, except
 //! that reuse of a code or rotated refresh token revokes its family (the deliberate exception).
 
-use super::keys::{id_token, Subject};
+use super::keys::{id_token, subject_for, Subject};
 use super::AppState;
 use crate::crypto::hash_token;
 use crate::domain::records::{Client, Grant, Redemption, Rotation};
@@ -77,7 +77,7 @@ impl GrantContext<'_> {
         let user = self.state.store.find_user(user_id).map_err(store_error)?;
         let user = user.ok_or_else(|| OAuthError::invalid_grant("the user no longer exists"))?;
         Ok(Some(Subject {
-            sub: user.sub,
+            sub: subject_for(self.state, self.client, &user),
             auth_time: grant.auth_time.unwrap_or(grant.created_at),
             nonce,
             sid: grant.sid.clone(),

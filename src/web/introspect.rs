@@ -4,6 +4,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
+use super::keys::subject_for_client_id;
 use super::responses::{no_store_json, oauth_error_json};
 use super::token::{authenticate_client, form_params};
 use super::AppState;
@@ -82,7 +83,9 @@ fn describe(
             .find_user(user_id)
             .map_err(|_| OAuthError::server_error())?;
         if let Some(user) = user {
-            answer["sub"] = json!(user.sub.as_str());
+            let sub = subject_for_client_id(state, &grant.client_id, &user)
+                .map_err(|_| OAuthError::server_error())?;
+            answer["sub"] = json!(sub.as_str());
             answer["username"] = json!(user.username);
         }
     }

@@ -6,11 +6,12 @@ use std::sync::{Arc, RwLock};
 use super::AppState;
 use crate::clock::UnixTime;
 use crate::crypto::SecretKey;
-use crate::domain::records::Client;
-use crate::domain::{IdTokenAlg, Sub};
+use crate::domain::records::{Client, User};
+use crate::domain::{ClientId, IdTokenAlg, Sub};
 use crate::oauth::OAuthError;
 use crate::oidc::id_token::{self, half_hash, IdTokenClaims, ID_TOKEN_TTL};
 use crate::oidc::keys::{self, KeyRing};
+use crate::oidc::subject::for_sector;
 use crate::store::{Store, StoreError};
 
 /// A loaded ring and the ids of the active keys it was loaded from.
@@ -59,6 +60,22 @@ pub async fn ensure_signing_keys(
         store.add_signing_key(key).await?;
     }
     Ok(missing)
+}
+
+/// The `sub` `client` sees for `user`: public, or pairwise for its sector.
+pub fn subject_for(state: &AppState, client: &Client, user: &User) -> Sub {
+    for_sector(&user.sub, client.sector_identifier.as_deref(), &state.key)
+}
+
+/// Like [`subject_for`], for a token that names only its client's id.
+pub fn subject_for_client_id(
+    state: &AppState,
+    client_id: &ClientId,
+    user: &User,
+) -> Result<Sub, StoreError> {
+    let client = state.store.find_client(client_id)?;
+    let sector = client.and_then(|c| c.sector_identifier);
+    Ok(for_sector(&user.sub, sector.as_deref(), &state.key))
 }
 
 /// What an id_token says about the person and their sign-in.

@@ -4,6 +4,7 @@
 mod assets;
 mod authorization_response;
 mod authorize;
+mod backchannel;
 mod bearer;
 mod consent;
 mod cookies;
@@ -46,6 +47,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// The id_token signing keys, cached.
     pub keys: SigningKeys,
+    /// Outgoing HTTP (back-channel logout).
+    pub http: reqwest::Client,
     /// The issuer URL without a trailing slash; every absolute URL starts with it.
     pub issuer: String,
     /// Whether cookies get `Secure` (the issuer is https).

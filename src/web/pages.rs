@@ -50,11 +50,15 @@ pub struct HomePage<'a> {
     pub demo: bool,
 }
 
-/// The sign-out confirmation.
+/// The sign-out confirmation; with a validated destination for RP-initiated logout.
 #[derive(Template)]
 #[template(path = "logout.html")]
 pub struct LogoutPage<'a> {
     pub csrf_token: &'a str,
+    pub client_id: Option<&'a str>,
+    pub client_name: Option<&'a str>,
+    pub post_logout_redirect_uri: Option<&'a str>,
+    pub state: Option<&'a str>,
 }
 
 /// `response_mode=form_post`: a form that the browser submits to the client at once.

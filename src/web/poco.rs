@@ -4,6 +4,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::bearer::{self, BearerError};
+use super::keys::subject_for_client_id;
 use super::responses::{bearer_error, bearer_missing, no_store_json};
 use super::AppState;
 use crate::domain::{Scope, ScopeSet};
@@ -44,12 +45,16 @@ fn self_record(req: &HttpRequest, state: &AppState, sub: Option<&str>) -> HttpRe
         Ok(None) => return not_found(),
         Err(_) => return HttpResponse::InternalServerError().finish(),
     };
-    if sub.is_some_and(|s| s != user.sub.as_str()) {
+    let Ok(seen_as) = subject_for_client_id(state, &token.grant.client_id, &user) else {
+        return HttpResponse::InternalServerError().finish();
+    };
+    if sub.is_some_and(|s| s != seen_as.as_str()) {
         return not_found();
     }
     let query = Params::parse(req.query_string());
     let requested = query.get("fields").ok().flatten();
-    let entry = poco::self_entry(&user, &scope, &[token.grant.fields.as_deref(), requested]);
+    let fields = [token.grant.fields.as_deref(), requested];
+    let entry = poco::self_entry(&user, &seen_as, &scope, &fields);
     no_store_json(&poco::single(entry))
 }
 

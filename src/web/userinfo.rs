@@ -4,6 +4,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::bearer::{self, BearerError};
+use super::keys::subject_for_client_id;
 use super::responses::{bearer_error, bearer_missing};
 use super::AppState;
 use crate::domain::{Scope, ScopeSet};
@@ -44,10 +45,15 @@ fn userinfo(req: &HttpRequest, state: &AppState, body: Option<&Params>) -> HttpR
         }
     };
     match user {
-        Ok(Some(user)) => HttpResponse::Ok()
-            .insert_header(("Access-Control-Allow-Origin", "*"))
-            .insert_header(("Cache-Control", "no-store"))
-            .json(claims(&user, &scope)),
+        Ok(Some(user)) => {
+            let Ok(sub) = subject_for_client_id(state, &token.grant.client_id, &user) else {
+                return HttpResponse::ServiceUnavailable().finish();
+            };
+            HttpResponse::Ok()
+                .insert_header(("Access-Control-Allow-Origin", "*"))
+                .insert_header(("Cache-Control", "no-store"))
+                .json(claims(&user, &sub, &scope))
+        }
         Ok(None) => {
             let e = OAuthError::new(ErrorCode::InvalidToken, "the token's user no longer exists");
             bearer_error(&e, None)

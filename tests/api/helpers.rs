@@ -118,6 +118,7 @@ pub async fn spawn_app() -> TestApp {
         passwords: PasswordPool::new(2),
         metrics: Metrics::default(),
         keys: SigningKeys::default(),
+        http: reqwest::Client::new(),
         issuer: address.clone(),
         secure_cookies: false,
         demo: false,
@@ -193,6 +194,9 @@ async fn register(
         },
         signature_method: method,
         id_token_alg: IdTokenAlg::RS256,
+        post_logout_redirect_uris: vec![],
+        backchannel_logout_uri: None,
+        sector_identifier: None,
         sealed_secret: secret
             .as_ref()
             .map(|s| key.seal(id.as_bytes(), s.as_bytes())),
@@ -303,6 +307,35 @@ pub async fn assert_oauth_error(
 }
 
 impl TestApp {
+    /// Registers one more confidential client (every grant, HMAC-SHA256, [`REDIRECT_URI`]),
+    /// changed by `customize` before it is stored.
+    pub async fn add_client(&self, customize: impl FnOnce(&mut Client)) -> TestClient {
+        let key = SecretKey::parse(&self.secret_key).unwrap();
+        let id = random_token(16);
+        let secret = random_token(32);
+        use GrantType::*;
+        let mut client = Client {
+            client_id: ClientId::parse(&id).unwrap(),
+            name: "Extra Site".into(),
+            redirect_uris: vec![RedirectUri::parse(REDIRECT_URI).unwrap()],
+            grant_types: vec![AuthorizationCode, RefreshToken, Implicit],
+            auth_method: TokenEndpointAuthMethod::ClientSecretBasic,
+            signature_method: SignatureMethod::HmacSha256,
+            id_token_alg: IdTokenAlg::RS256,
+            post_logout_redirect_uris: vec![],
+            backchannel_logout_uri: None,
+            sector_identifier: None,
+            sealed_secret: Some(key.seal(id.as_bytes(), secret.as_bytes())),
+            created_at: SystemClock.now(),
+        };
+        customize(&mut client);
+        self.store.create_client(client).await.unwrap();
+        TestClient {
+            id,
+            secret: Some(secret),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

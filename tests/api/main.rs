@@ -9,6 +9,7 @@ mod code_flow;
 mod demo;
 mod doc_samples;
 mod helpers;
+mod logout;
 mod oidc_conformance;
 mod openid_connect;
 mod poco;

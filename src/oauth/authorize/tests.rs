@@ -20,6 +20,9 @@ fn client(public: bool, grants: &[GrantType], uris: &[&str]) -> Client {
         },
         signature_method: SignatureMethod::HmacSha256,
         id_token_alg: Default::default(),
+        post_logout_redirect_uris: vec![],
+        backchannel_logout_uri: None,
+        sector_identifier: None,
         sealed_secret: None,
         created_at: 0,
     }

@@ -75,6 +75,9 @@ mod tests {
             auth_method: TokenEndpointAuthMethod::ClientSecretBasic,
             signature_method: SignatureMethod::HmacSha256,
             id_token_alg: Default::default(),
+            post_logout_redirect_uris: vec![],
+            backchannel_logout_uri: None,
+            sector_identifier: None,
             sealed_secret: None,
             created_at: 0,
         }

@@ -7,7 +7,8 @@ use crate::domain::{ClientId, GrantType, RedirectUri};
 use crate::store::{Client, StoreError, StoreResult};
 
 const COLUMNS: &str = "client_id, name, redirect_uris, grant_types, auth_method, \
-                       signature_method, sealed_secret, created_at, id_token_alg";
+                       signature_method, sealed_secret, created_at, id_token_alg, \
+                       post_logout_redirect_uris, backchannel_logout_uri, sector_identifier";
 
 fn bad_row(column: usize, message: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, message.into())
@@ -27,6 +28,10 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Client> {
     let auth_method: String = row.get(4)?;
     let signature_method: String = row.get(5)?;
     let id_token_alg: String = row.get(8)?;
+    let logout_uris: String = row.get(9)?;
+    let logout_uris: Vec<String> =
+        serde_json::from_str(&logout_uris).map_err(|e| bad_row(9, e.to_string()))?;
+    let backchannel: Option<String> = row.get(10)?;
     Ok(Client {
         client_id: ClientId::parse(&client_id).map_err(|e| bad_row(0, e))?,
         name: row.get(1)?,
@@ -37,6 +42,12 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Client> {
         sealed_secret: row.get(6)?,
         created_at: row.get(7)?,
         id_token_alg: id_token_alg.parse().map_err(|e| bad_row(8, e))?,
+        post_logout_redirect_uris: logout_uris
+            .into_iter()
+            .map(RedirectUri::from_trusted)
+            .collect(),
+        backchannel_logout_uri: backchannel.map(RedirectUri::from_trusted),
+        sector_identifier: row.get(11)?,
     })
 }
 
@@ -51,15 +62,11 @@ pub(super) fn create(conn: &Connection, client: &Client) -> StoreResult<()> {
             client.client_id
         )));
     }
-    let uris: Vec<&str> = client
-        .redirect_uris
-        .iter()
-        .map(RedirectUri::as_str)
-        .collect();
-    let uris = serde_json::to_string(&uris).map_err(|e| StoreError::Database(e.to_string()))?;
+    let uris = uri_list(&client.redirect_uris)?;
+    let logout_uris = uri_list(&client.post_logout_redirect_uris)?;
     let grants: Vec<&str> = client.grant_types.iter().map(|g| g.as_str()).collect();
     conn.prepare_cached(&format!(
-        "INSERT INTO clients ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        "INSERT INTO clients ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
     ))
     .and_then(|mut s| {
         s.execute(params![
@@ -72,10 +79,21 @@ pub(super) fn create(conn: &Connection, client: &Client) -> StoreResult<()> {
             client.sealed_secret,
             client.created_at,
             client.id_token_alg.as_str(),
+            logout_uris,
+            client
+                .backchannel_logout_uri
+                .as_ref()
+                .map(RedirectUri::as_str),
+            client.sector_identifier,
         ])
     })
     .map_err(db_error)?;
     Ok(())
+}
+
+fn uri_list(uris: &[RedirectUri]) -> StoreResult<String> {
+    let uris: Vec<&str> = uris.iter().map(RedirectUri::as_str).collect();
+    serde_json::to_string(&uris).map_err(|e| StoreError::Database(e.to_string()))
 }
 
 pub(super) fn find(conn: &Connection, client_id: &ClientId) -> rusqlite::Result<Option<Client>> {

@@ -24,6 +24,7 @@ use writer::{db_error, Job, TypedJob};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_openid_connect.sql"),
+    include_str!("migrations/0003_logout_and_pairwise.sql"),
 ];
 
 /// Idle read connections kept for reuse.
@@ -228,6 +229,9 @@ impl Store for SqliteStore {
     fn revoke_grant(&self, grant_id: &str, now: UnixTime) -> StoreFuture<()> {
         let grant_id = grant_id.to_string();
         self.write(move |c| tokens::revoke_grant(c, &grant_id, now))
+    }
+    fn clients_of_session(&self, sid: &str) -> StoreResult<Vec<ClientId>> {
+        self.read(|c| sessions::clients_of_session(c, sid))
     }
     fn list_signing_keys(&self) -> StoreResult<Vec<SigningKey>> {
         self.read(keys::list)

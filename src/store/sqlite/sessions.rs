@@ -121,3 +121,17 @@ pub(super) fn list_contacts(conn: &Connection, user: UserId) -> rusqlite::Result
         .query_map([user], |row| row.get(0))?
         .collect()
 }
+
+pub(super) fn clients_of_session(conn: &Connection, sid: &str) -> rusqlite::Result<Vec<ClientId>> {
+    conn.prepare_cached(
+        "SELECT client_id FROM grants WHERE sid = ?1
+         UNION SELECT client_id FROM auth_codes WHERE sid = ?1 ORDER BY 1",
+    )?
+    .query_map([sid], |row| {
+        let id: String = row.get(0)?;
+        ClientId::parse(&id).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+        })
+    })?
+    .collect()
+}
