@@ -2,12 +2,14 @@
 //! re-checks raw strings.
 
 mod client;
+pub mod profile;
 pub mod records;
 mod redirect_uri;
 mod scope;
 mod user;
 
 pub use client::{ClientId, GrantType, IdTokenAlg, SignatureMethod, TokenEndpointAuthMethod};
+pub use profile::Profile;
 pub use redirect_uri::RedirectUri;
 pub use scope::{Scope, ScopeSet};
 pub use user::{Email, Sub, Username};

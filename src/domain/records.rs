@@ -2,7 +2,8 @@
 //! hashes or sealed.
 
 use super::{
-    ClientId, GrantType, IdTokenAlg, RedirectUri, SignatureMethod, Sub, TokenEndpointAuthMethod,
+    ClientId, GrantType, IdTokenAlg, Profile, RedirectUri, SignatureMethod, Sub,
+    TokenEndpointAuthMethod,
 };
 use crate::clock::UnixTime;
 
@@ -17,6 +18,7 @@ pub struct User {
     pub username: String,
     pub email: String,
     pub name: Option<String>,
+    pub profile: Profile,
     pub created_at: UnixTime,
     pub updated_at: UnixTime,
 }
@@ -110,6 +112,8 @@ pub struct AuthCode {
     pub nonce: Option<String>,
     /// The login session's id for id_tokens (`sid`).
     pub sid: Option<String>,
+    /// The `claims` request parameter, as JSON.
+    pub claims: Option<String>,
     pub auth_time: UnixTime,
     pub issued_at: UnixTime,
     pub expires_at: UnixTime,
@@ -129,6 +133,8 @@ pub struct Grant {
     pub auth_time: Option<UnixTime>,
     /// The login session, for id_tokens issued on refresh.
     pub sid: Option<String>,
+    /// The `claims` request parameter, as JSON.
+    pub claims: Option<String>,
 }
 
 /// An access token to store (by hash).

@@ -12,6 +12,10 @@ pub enum Scope {
     Profile,
     /// Email addresses.
     Email,
+    /// Postal address.
+    Address,
+    /// Phone numbers.
+    Phone,
     /// The user's contacts (PoCo `@all`).
     Contacts,
     /// A refresh token.
@@ -20,10 +24,12 @@ pub enum Scope {
 
 impl Scope {
     /// Every scope, in the order they are shown and written.
-    pub const ALL: [Scope; 5] = [
+    pub const ALL: [Scope; 7] = [
         Scope::OpenId,
         Scope::Profile,
         Scope::Email,
+        Scope::Address,
+        Scope::Phone,
         Scope::Contacts,
         Scope::OfflineAccess,
     ];
@@ -34,6 +40,8 @@ impl Scope {
             Self::OpenId => "openid",
             Self::Profile => "profile",
             Self::Email => "email",
+            Self::Address => "address",
+            Self::Phone => "phone",
             Self::Contacts => "contacts",
             Self::OfflineAccess => "offline_access",
         }
@@ -45,6 +53,8 @@ impl Scope {
             Self::OpenId => "Know who you are: your account ID and display name",
             Self::Profile => "See your name and profile details",
             Self::Email => "See your email address",
+            Self::Address => "See your postal address",
+            Self::Phone => "See your phone number",
             Self::Contacts => "See your contacts (your friends list)",
             Self::OfflineAccess => "Keep this access when you are not using the site",
         }

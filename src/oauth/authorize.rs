@@ -8,6 +8,7 @@ pub use super::response_type::ResponseType;
 use super::{pkce, ErrorCode, OAuthError, Params};
 use crate::domain::records::Client;
 use crate::domain::{GrantType, Scope, ScopeSet};
+use crate::oidc::claims_request::ClaimsRequest;
 use crate::oidc::prompt::{self, Interaction};
 
 /// The most characters of a site's `message` shown on the consent page.
@@ -32,6 +33,8 @@ pub struct AuthorizationRequest {
     pub nonce: Option<String>,
     /// `prompt`, `max_age`, `login_hint`, `id_token_hint`.
     pub interaction: Interaction,
+    /// Individually requested claims (the `claims` parameter).
+    pub claims: ClaimsRequest,
 }
 
 /// Why an authorization request cannot proceed.
@@ -90,6 +93,7 @@ pub fn validate(params: &Params, client: &Client) -> Result<AuthorizationRequest
         "max_age",
         "login_hint",
         "id_token_hint",
+        "claims",
     ]) {
         return Err(fail(error));
     }
@@ -140,6 +144,10 @@ pub fn validate(params: &Params, client: &Client) -> Result<AuthorizationRequest
         )));
     }
     let interaction = prompt::parse(params).map_err(fail)?;
+    let claims = match params.get("claims").map_err(fail)? {
+        Some(json) => ClaimsRequest::parse(json).map_err(fail)?,
+        None => ClaimsRequest::default(),
+    };
     let code_challenge = code_challenge(params, client, response_type).map_err(fail)?;
     Ok(AuthorizationRequest {
         response_type,
@@ -151,6 +159,7 @@ pub fn validate(params: &Params, client: &Client) -> Result<AuthorizationRequest
         message: message(params),
         nonce,
         interaction,
+        claims,
     })
 }
 

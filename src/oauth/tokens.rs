@@ -69,6 +69,7 @@ pub fn new_grant(
         created_at: now,
         auth_time: None,
         sid: None,
+        claims: None,
     }
 }
 

@@ -19,7 +19,7 @@ pub struct Endpoints<'a> {
 }
 
 /// Claims the server can return (UserInfo and id_token).
-pub const CLAIMS: [&str; 14] = [
+pub const CLAIMS: [&str; 29] = [
     "iss",
     "sub",
     "aud",
@@ -28,12 +28,27 @@ pub const CLAIMS: [&str; 14] = [
     "auth_time",
     "nonce",
     "at_hash",
+    "c_hash",
     "sid",
     "name",
+    "family_name",
+    "given_name",
+    "middle_name",
+    "nickname",
     "preferred_username",
+    "profile",
+    "picture",
+    "website",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "updated_at",
     "email",
     "email_verified",
-    "updated_at",
+    "address",
+    "phone_number",
+    "phone_number_verified",
 ];
 
 /// The metadata document for `issuer`.
@@ -72,7 +87,7 @@ pub fn document(issuer: &str, endpoints: &Endpoints<'_>) -> Value {
         "introspection_endpoint_auth_methods_supported": &auth_methods[..2],
         "code_challenge_methods_supported": ["S256"],
         "claims_supported": CLAIMS,
-        "claims_parameter_supported": false,
+        "claims_parameter_supported": true,
         "request_parameter_supported": false,
         "request_uri_parameter_supported": false,
         "authorization_response_iss_parameter_supported": true,

@@ -32,6 +32,10 @@ pub struct IdTokenClaims {
     pub c_hash: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
+    /// Claims about the person: requested with the `claims` parameter, or by scope when no
+    /// access token is issued (`response_type=id_token`).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// `at_hash` / `c_hash`: base64url of the left half of the SHA-256 of the value (all three
@@ -169,6 +173,7 @@ mod tests {
             at_hash: None,
             c_hash: None,
             sid: None,
+            extra: serde_json::Map::new(),
         }
     }
 

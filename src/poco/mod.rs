@@ -10,23 +10,75 @@ use crate::domain::{Scope, ScopeSet, Sub};
 /// are required).
 const ALWAYS: [&str; 2] = ["id", "displayName"];
 
+/// Profile fields (Draft C names) that the `profile` scope releases.
+const PROFILE_FIELDS: [&str; 11] = [
+    "nickname",
+    "birthday",
+    "gender",
+    "note",
+    "utcOffset",
+    "urls",
+    "photos",
+    "ims",
+    "organizations",
+    "tags",
+    "preferredUsername",
+];
+
 /// The user's own record as a token with `scope` may see it, cut down to `fields` lists
 /// (the grant's VZ `fields`, the request's `fields`), which never widen it. `id` is the
-/// subject the client knows the user by (pairwise clients see their own).
+/// subject the client knows the user by (pairwise clients see their own). `openid` gives
+/// `id`, `displayName` and the formatted `name`; `profile`, `email`, `address` and `phone`
+/// widen it like the OpenID Connect claims of the same scopes.
 pub fn self_entry(
     user: &User,
     id: &Sub,
     scope: &ScopeSet,
     fields: &[Option<&str>],
 ) -> Map<String, Value> {
+    let mut profile = match serde_json::to_value(&user.profile) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    profile.insert("preferredUsername".into(), json!(user.username));
     let mut entry = Map::new();
     entry.insert("id".into(), json!(id.as_str()));
     entry.insert("displayName".into(), json!(user.display_name()));
-    if let Some(name) = user.name.as_deref().filter(|n| !n.is_empty()) {
-        entry.insert("name".into(), json!({ "formatted": name }));
+    let mut name = Map::new();
+    if let Some(formatted) = user.name.as_deref().filter(|n| !n.is_empty()) {
+        name.insert("formatted".into(), json!(formatted));
     }
     if scope.contains(Scope::Profile) {
-        entry.insert("preferredUsername".into(), json!(user.username));
+        for (part, key) in [
+            ("givenName", "givenName"),
+            ("familyName", "familyName"),
+            ("middleName", "middleName"),
+            ("honorificPrefix", "honorificPrefix"),
+            ("honorificSuffix", "honorificSuffix"),
+        ] {
+            if let Some(value) = profile.get(key) {
+                name.insert(part.into(), value.clone());
+            }
+        }
+    }
+    if !name.is_empty() {
+        entry.insert("name".into(), Value::Object(name));
+    }
+    let mut release = |field: &str| {
+        if let Some(value) = profile.get(field) {
+            entry.insert(field.into(), value.clone());
+        }
+    };
+    if scope.contains(Scope::Profile) {
+        PROFILE_FIELDS.iter().for_each(|f| release(f));
+    }
+    if scope.contains(Scope::Address) {
+        release("addresses");
+    }
+    if scope.contains(Scope::Phone) {
+        release("phoneNumbers");
+    }
+    if scope.contains(Scope::Profile) {
         entry.insert("published".into(), json!(xs_date_time(user.created_at)));
         entry.insert("updated".into(), json!(xs_date_time(user.updated_at)));
     }
@@ -83,6 +135,7 @@ mod tests {
             username: "alice".into(),
             email: "alice@example.org".into(),
             name: Some("Alice Example".into()),
+            profile: Default::default(),
             created_at: 1_200_000_000,
             updated_at: 1_200_000_000,
         }

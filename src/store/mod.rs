@@ -10,7 +10,7 @@ use std::pin::Pin;
 pub use crate::domain::records::*;
 
 use crate::clock::UnixTime;
-use crate::domain::ClientId;
+use crate::domain::{ClientId, Profile};
 
 /// What went wrong in the store, without SQL details leaking to callers.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
@@ -44,6 +44,14 @@ pub trait Store: Send + Sync + 'static {
     fn find_login(&self, username: &str) -> StoreResult<Option<(User, String)>>;
     /// Every user, oldest first.
     fn list_users(&self) -> StoreResult<Vec<User>>;
+    /// Replaces a user's display name and profile; returns the updated user.
+    fn update_profile(
+        &self,
+        id: UserId,
+        name: Option<String>,
+        profile: Profile,
+        now: UnixTime,
+    ) -> StoreFuture<User>;
 
     /// Registers a client; `Conflict` if the id is taken.
     fn create_client(&self, client: Client) -> StoreFuture<()>;

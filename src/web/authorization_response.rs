@@ -6,13 +6,14 @@ use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 
 use super::authorize::{client_secret, redirect_error};
-use super::keys::{id_token, subject_for, Subject};
+use super::keys::{id_token, id_token_claims, subject_for, Subject};
 use super::pages::FormPostPage;
 use super::responses::{html, see_other};
 use super::AppState;
 use crate::auth::session::sid;
 use crate::crypto::hash_token;
 use crate::domain::records::{AuthCode, Client, Session, User};
+use crate::domain::ScopeSet;
 use crate::oauth::authorize::AuthorizationRequest;
 use crate::oauth::redirect::AuthorizationResponse;
 use crate::oauth::token_response::{self, ResponseContext};
@@ -32,6 +33,7 @@ pub(super) async fn respond(
     let fields = request.fields.as_ref().map(|f| f.join(","));
     let session_id = sid(&session.id_hash);
     let sub = subject_for(state, client, user);
+    let claims = (!request.claims.is_empty()).then(|| request.claims.to_json());
     let mut params: Vec<(&str, String)> = Vec::new();
 
     let code = kind.code.then(tokens::new_secret_value);
@@ -46,6 +48,7 @@ pub(super) async fn respond(
         code_challenge: request.code_challenge.clone(),
         nonce: request.nonce.clone(),
         sid: Some(session_id.clone()),
+        claims: claims.clone(),
         auth_time: session.auth_time,
         issued_at: now,
         expires_at: now + tokens::CODE_TTL,
@@ -66,6 +69,7 @@ pub(super) async fn respond(
         );
         grant.auth_time = Some(session.auth_time);
         grant.sid = Some(session_id.clone());
+        grant.claims = claims.clone();
         let minted = tokens::mint(&grant.id, &request.scope, now, false);
         let ctx = ResponseContext {
             issuer: &state.issuer,
@@ -81,7 +85,14 @@ pub(super) async fn respond(
     }
 
     if kind.id_token {
+        // Without an access token the scope's claims can only travel in the id_token.
+        let by_scope = if kind.token || kind.code {
+            ScopeSet::default()
+        } else {
+            request.scope.clone()
+        };
         let subject = Subject {
+            extra: id_token_claims(user, &sub, &by_scope, claims.as_deref()),
             sub: sub.clone(),
             auth_time: session.auth_time,
             nonce: request.nonce.clone(),

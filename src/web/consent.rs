@@ -47,6 +47,7 @@ pub async fn consent_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRe
             })
             .collect(),
         fields: request.fields.clone().unwrap_or_default(),
+        claims: request.claims.all_names(),
         message: request.message.as_deref(),
         request: &encode(&params),
     };

@@ -2,7 +2,7 @@
 //! build the whole response, then write atomically. A failed request writes nothing, except
 //! that reuse of a code or rotated refresh token revokes its family (the deliberate exception).
 
-use super::keys::{id_token, subject_for, Subject};
+use super::keys::{id_token, id_token_claims, subject_for, Subject};
 use super::AppState;
 use crate::crypto::hash_token;
 use crate::domain::records::{Client, Grant, Redemption, Rotation};
@@ -76,8 +76,10 @@ impl GrantContext<'_> {
         };
         let user = self.state.store.find_user(user_id).map_err(store_error)?;
         let user = user.ok_or_else(|| OAuthError::invalid_grant("the user no longer exists"))?;
+        let sub = subject_for(self.state, self.client, &user);
         Ok(Some(Subject {
-            sub: subject_for(self.state, self.client, &user),
+            extra: id_token_claims(&user, &sub, &ScopeSet::default(), grant.claims.as_deref()),
+            sub,
             auth_time: grant.auth_time.unwrap_or(grant.created_at),
             nonce,
             sid: grant.sid.clone(),
@@ -120,6 +122,7 @@ pub async fn authorization_code(ctx: &GrantContext<'_>) -> Result<TokenResponse,
     );
     grant.auth_time = Some(code.auth_time);
     grant.sid = code.sid.clone();
+    grant.claims = code.claims.clone();
     let subject = ctx.subject_of(&grant, code.nonce.clone())?;
     let with_refresh = ctx.client.allows(GrantType::RefreshToken);
     let minted = tokens::mint(&grant.id, &scope, now, with_refresh);

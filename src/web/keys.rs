@@ -7,11 +7,13 @@ use super::AppState;
 use crate::clock::UnixTime;
 use crate::crypto::SecretKey;
 use crate::domain::records::{Client, User};
-use crate::domain::{ClientId, IdTokenAlg, Sub};
+use crate::domain::{ClientId, IdTokenAlg, ScopeSet, Sub};
 use crate::oauth::OAuthError;
+use crate::oidc::claims_request::ClaimsRequest;
 use crate::oidc::id_token::{self, half_hash, IdTokenClaims, ID_TOKEN_TTL};
 use crate::oidc::keys::{self, KeyRing};
 use crate::oidc::subject::for_sector;
+use crate::oidc::userinfo;
 use crate::store::{Store, StoreError};
 
 /// A loaded ring and the ids of the active keys it was loaded from.
@@ -78,6 +80,23 @@ pub fn subject_for_client_id(
     Ok(for_sector(&user.sub, sector.as_deref(), &state.key))
 }
 
+/// The person's claims an id_token carries: those named for the id_token in the `claims`
+/// parameter, and those of `scope` when no access token is issued to fetch them from UserInfo.
+pub fn id_token_claims(
+    user: &User,
+    sub: &Sub,
+    scope: &ScopeSet,
+    claims: Option<&str>,
+) -> serde_json::Map<String, serde_json::Value> {
+    let requested = claims
+        .and_then(|json| ClaimsRequest::parse(json).ok())
+        .map(|c| c.id_token)
+        .unwrap_or_default();
+    let mut extra = userinfo::claims(user, sub, scope, &requested);
+    extra.remove("sub");
+    extra
+}
+
 /// What an id_token says about the person and their sign-in.
 #[derive(Debug, Clone)]
 pub struct Subject {
@@ -85,6 +104,8 @@ pub struct Subject {
     pub auth_time: UnixTime,
     pub nonce: Option<String>,
     pub sid: Option<String>,
+    /// Claims about the person to put in the id_token beside the standard ones.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Signs an id_token for `client`, with `at_hash` / `c_hash` for the values it travels with.
@@ -108,6 +129,7 @@ pub fn id_token(
         at_hash: access_token.map(half_hash),
         c_hash: code.map(half_hash),
         sid: subject.sid.clone(),
+        extra: subject.extra.clone(),
     };
     let ring = state.keys.ring(state.store.as_ref(), &state.key);
     id_token::sign(&claims, client.id_token_alg, &ring, client_secret).map_err(|e| {

@@ -28,6 +28,8 @@ pub struct ConsentPage<'a> {
     pub user_name: &'a str,
     pub scopes: Vec<ScopeLine>,
     pub fields: Vec<String>,
+    /// Claims asked for one by one (the `claims` parameter).
+    pub claims: Vec<&'a str>,
     pub message: Option<&'a str>,
     /// The authorization request, re-encoded, re-validated when the form comes back.
     pub request: &'a str,

@@ -9,6 +9,7 @@ use super::responses::{bearer_error, bearer_missing};
 use super::AppState;
 use crate::domain::{Scope, ScopeSet};
 use crate::oauth::{ErrorCode, OAuthError, Params};
+use crate::oidc::claims_request::ClaimsRequest;
 use crate::oidc::userinfo::claims;
 
 /// `GET /userinfo`.
@@ -52,7 +53,12 @@ fn userinfo(req: &HttpRequest, state: &AppState, body: Option<&Params>) -> HttpR
             HttpResponse::Ok()
                 .insert_header(("Access-Control-Allow-Origin", "*"))
                 .insert_header(("Cache-Control", "no-store"))
-                .json(claims(&user, &sub, &scope))
+                .json(claims(
+                    &user,
+                    &sub,
+                    &scope,
+                    &requested_claims(token.grant.claims.as_deref()),
+                ))
         }
         Ok(None) => {
             let e = OAuthError::new(ErrorCode::InvalidToken, "the token's user no longer exists");
@@ -60,4 +66,11 @@ fn userinfo(req: &HttpRequest, state: &AppState, body: Option<&Params>) -> HttpR
         }
         Err(_) => HttpResponse::ServiceUnavailable().finish(),
     }
+}
+
+/// The claims individually requested for UserInfo when the grant was made.
+fn requested_claims(json: Option<&str>) -> Vec<String> {
+    json.and_then(|j| ClaimsRequest::parse(j).ok())
+        .map(|c| c.userinfo)
+        .unwrap_or_default()
 }

@@ -346,3 +346,70 @@ async fn a_client_added_while_the_server_runs_works_at_once() {
         .await;
     assert_eq!(response.status(), reqwest::StatusCode::OK);
 }
+
+#[test]
+fn user_set_changes_the_profile_and_refuses_bad_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("profile.db");
+    let db = db.to_str().unwrap();
+    let add = [
+        "user",
+        "add",
+        "--username",
+        "frank",
+        "--email",
+        "frank@example.org",
+        "--password-stdin",
+    ];
+    assert!(vzconnect(db, &add, Some("frank-password\n"))
+        .status
+        .success());
+    let set = [
+        "user",
+        "set",
+        "--username",
+        "frank",
+        "--given-name",
+        "Frank",
+        "--phone",
+        "+1 555 0100",
+        "--locality",
+        "Hamburg",
+        "--birthday",
+        "1990-02-03",
+    ];
+    let out = vzconnect(db, &set, None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bad = vzconnect(
+        db,
+        &[
+            "user",
+            "set",
+            "--username",
+            "frank",
+            "--birthday",
+            "1990-02-30",
+        ],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("birthday"));
+    let store = vzconnect::store::sqlite::SqliteStore::open(std::path::Path::new(db)).unwrap();
+    use vzconnect::store::Store;
+    let (frank, _) = store.find_login("frank").unwrap().unwrap();
+    assert_eq!(frank.profile.given_name.as_deref(), Some("Frank"));
+    assert_eq!(
+        frank.profile.birthday.as_deref(),
+        Some("1990-02-03"),
+        "the refused change wrote nothing"
+    );
+    assert_eq!(
+        frank.profile.addresses[0].locality.as_deref(),
+        Some("Hamburg")
+    );
+    assert_eq!(frank.profile.phone_numbers[0].primary, Some(true));
+}

@@ -36,6 +36,7 @@ async fn purge_deletes_only_what_expired() {
             code_challenge: None,
             nonce: None,
             sid: None,
+            claims: None,
             auth_time: 0,
             issued_at: expires_at - 60,
             expires_at,

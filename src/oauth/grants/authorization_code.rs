@@ -95,6 +95,7 @@ mod tests {
             code_challenge: challenge.map(str::to_string),
             nonce: None,
             sid: None,
+            claims: None,
             auth_time: 0,
             issued_at: 100,
             expires_at: 160,

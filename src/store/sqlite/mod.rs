@@ -17,7 +17,7 @@ use tokio::sync::oneshot;
 
 use super::*;
 use crate::clock::UnixTime;
-use crate::domain::ClientId;
+use crate::domain::{ClientId, Profile};
 use writer::{db_error, Job, TypedJob};
 
 /// Migrations in order; `PRAGMA user_version` records how many ran.
@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_openid_connect.sql"),
     include_str!("migrations/0003_logout_and_pairwise.sql"),
+    include_str!("migrations/0004_profiles.sql"),
 ];
 
 /// Idle read connections kept for reuse.
@@ -149,6 +150,15 @@ impl Store for SqliteStore {
     }
     fn list_users(&self) -> StoreResult<Vec<User>> {
         self.read(users::list)
+    }
+    fn update_profile(
+        &self,
+        id: UserId,
+        name: Option<String>,
+        profile: Profile,
+        now: UnixTime,
+    ) -> StoreFuture<User> {
+        self.write(move |c| users::update_profile(c, id, name.as_deref(), &profile, now))
     }
 
     fn create_client(&self, client: Client) -> StoreFuture<()> {

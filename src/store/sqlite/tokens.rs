@@ -13,8 +13,8 @@ pub(super) fn create_auth_code(conn: &Connection, code: &AuthCode) -> StoreResul
     conn.prepare_cached(
         "INSERT INTO auth_codes (code_hash, client_id, user_id, redirect_uri,
              redirect_uri_explicit, scope, fields, code_challenge, auth_time, issued_at, expires_at,
-             nonce, sid)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+             nonce, sid, claims)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -31,6 +31,7 @@ pub(super) fn create_auth_code(conn: &Connection, code: &AuthCode) -> StoreResul
             code.expires_at,
             code.nonce,
             code.sid,
+            code.claims,
         ])
     })
     .map_err(db_error)?;
@@ -44,7 +45,7 @@ pub(super) fn find_auth_code(
     conn.prepare_cached(
         "SELECT code_hash, client_id, user_id, redirect_uri, redirect_uri_explicit, scope,
                 fields, code_challenge, auth_time, issued_at, expires_at, redeemed_at IS NOT NULL,
-                nonce, sid
+                nonce, sid, claims
          FROM auth_codes WHERE code_hash = ?1",
     )?
     .query_row([code_hash], |row| {
@@ -63,6 +64,7 @@ pub(super) fn find_auth_code(
             redeemed: row.get(11)?,
             nonce: row.get(12)?,
             sid: row.get(13)?,
+            claims: row.get(14)?,
         })
     })
     .optional()
@@ -109,8 +111,9 @@ pub(super) fn revoke_code_grant(
 
 pub(super) fn insert_grant(conn: &Connection, grant: &Grant) -> StoreResult<()> {
     conn.prepare_cached(
-        "INSERT INTO grants (id, client_id, user_id, scope, fields, created_at, auth_time, sid)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO grants (id, client_id, user_id, scope, fields, created_at, auth_time, sid,
+             claims)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -121,7 +124,8 @@ pub(super) fn insert_grant(conn: &Connection, grant: &Grant) -> StoreResult<()> 
             grant.fields,
             grant.created_at,
             grant.auth_time,
-            grant.sid
+            grant.sid,
+            grant.claims
         ])
     })
     .map_err(db_error)?;
@@ -163,7 +167,7 @@ pub(super) fn insert_tokens(conn: &Connection, tokens: &NewTokens) -> StoreResul
 }
 
 const GRANT_COLUMNS: &str =
-    "g.id, g.client_id, g.user_id, g.scope, g.fields, g.created_at, g.auth_time, g.sid";
+    "g.id, g.client_id, g.user_id, g.scope, g.fields, g.created_at, g.auth_time, g.sid, g.claims";
 
 fn client_id(row: &Row<'_>, index: usize) -> rusqlite::Result<ClientId> {
     let raw: String = row.get(index)?;
@@ -182,6 +186,7 @@ fn grant_from_row(row: &Row<'_>) -> rusqlite::Result<Grant> {
         created_at: row.get(5)?,
         auth_time: row.get(6)?,
         sid: row.get(7)?,
+        claims: row.get(8)?,
     })
 }
 
@@ -197,10 +202,10 @@ pub(super) fn find_access_token(
     .query_row([hash], |row| {
         Ok(AccessToken {
             grant: grant_from_row(row)?,
-            scope: row.get(8)?,
-            issued_at: row.get(9)?,
-            expires_at: row.get(10)?,
-            revoked: row.get(11)?,
+            scope: row.get(9)?,
+            issued_at: row.get(10)?,
+            expires_at: row.get(11)?,
+            revoked: row.get(12)?,
         })
     })
     .optional()
@@ -218,10 +223,10 @@ pub(super) fn find_refresh_token(
     .query_row([hash], |row| {
         Ok(RefreshToken {
             grant: grant_from_row(row)?,
-            issued_at: row.get(8)?,
-            expires_at: row.get(9)?,
-            rotated: row.get(10)?,
-            revoked: row.get(11)?,
+            issued_at: row.get(9)?,
+            expires_at: row.get(10)?,
+            rotated: row.get(11)?,
+            revoked: row.get(12)?,
         })
     })
     .optional()

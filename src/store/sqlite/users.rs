@@ -3,10 +3,11 @@
 use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
 
 use super::writer::db_error;
-use crate::domain::Sub;
+use crate::clock::UnixTime;
+use crate::domain::{Profile, Sub};
 use crate::store::{NewUser, StoreError, StoreResult, User};
 
-const COLUMNS: &str = "id, sub, username, email, name, created_at, updated_at";
+const COLUMNS: &str = "id, sub, username, email, name, created_at, updated_at, profile";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<User> {
     Ok(User {
@@ -17,6 +18,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<User> {
         name: row.get(4)?,
         created_at: row.get(5)?,
         updated_at: row.get(6)?,
+        // A profile that no longer parses is shown empty rather than failing the lookup.
+        profile: serde_json::from_str(&row.get::<_, String>(7)?).unwrap_or_default(),
     })
 }
 
@@ -59,6 +62,7 @@ pub(super) fn create(conn: &Connection, user: &NewUser) -> StoreResult<User> {
         username: user.username.clone(),
         email: user.email.clone(),
         name: user.name.clone(),
+        profile: Profile::default(),
         created_at: user.created_at,
         updated_at: user.created_at,
     })
@@ -82,7 +86,7 @@ pub(super) fn find_login(
     conn.prepare_cached(&format!(
         "SELECT {COLUMNS}, password_hash FROM users WHERE username = ?1"
     ))?
-    .query_row([username], |row| Ok((from_row(row)?, row.get(7)?)))
+    .query_row([username], |row| Ok((from_row(row)?, row.get(8)?)))
     .optional()
 }
 
@@ -90,4 +94,25 @@ pub(super) fn list(conn: &Connection) -> rusqlite::Result<Vec<User>> {
     conn.prepare_cached(&format!("SELECT {COLUMNS} FROM users ORDER BY id"))?
         .query_map([], from_row)?
         .collect()
+}
+
+/// Replaces the display name and profile of a user.
+pub(super) fn update_profile(
+    conn: &Connection,
+    id: i64,
+    name: Option<&str>,
+    profile: &Profile,
+    now: UnixTime,
+) -> StoreResult<User> {
+    let json = serde_json::to_string(profile).map_err(|e| StoreError::Database(e.to_string()))?;
+    let changed = conn
+        .prepare_cached("UPDATE users SET name = ?2, profile = ?3, updated_at = ?4 WHERE id = ?1")
+        .and_then(|mut s| s.execute(params![id, name, json, now]))
+        .map_err(db_error)?;
+    if changed == 0 {
+        return Err(StoreError::NotFound("no such user".into()));
+    }
+    find_by(conn, "id", id)
+        .map_err(db_error)?
+        .ok_or_else(|| StoreError::NotFound("no such user".into()))
 }
