@@ -411,3 +411,93 @@ async fn rotated_keys_sign_at_once_and_old_tokens_still_verify() {
         "two active, two retiring"
     );
 }
+
+#[tokio::test]
+async fn openidconnect_crate_runs_the_hybrid_flow() {
+    use openidconnect::core::{CoreIdToken, CoreResponseType};
+    use openidconnect::AuthorizationCodeHash;
+    let app = spawn_app().await;
+    let http = rp_http();
+    let issuer = IssuerUrl::new(app.address.clone()).unwrap();
+    let metadata = CoreProviderMetadata::discover_async(issuer, &http)
+        .await
+        .unwrap();
+    let client = CoreClient::from_provider_metadata(
+        metadata,
+        ClientId::new(app.web.id.clone()),
+        Some(ClientSecret::new(app.web.secret.clone().unwrap())),
+    )
+    .set_redirect_uri(RedirectUrl::new(REDIRECT_URI.into()).unwrap());
+    let flow =
+        CoreAuthenticationFlow::Hybrid(vec![CoreResponseType::Code, CoreResponseType::IdToken]);
+    let (url, _, nonce) = client
+        .authorize_url(flow, CsrfToken::new_random, Nonce::new_random)
+        .url();
+
+    app.login("alice", PASSWORD).await;
+    let response = app.http.get(url.as_str()).send().await.unwrap();
+    let response = app
+        .answer_consent(&location(&response), "allow", false)
+        .await;
+    let params = url_params(&location(&response), true);
+    let code = param(&params, "code").unwrap();
+    let front: CoreIdToken = param(&params, "id_token").unwrap().parse().unwrap();
+    let verifier = client.id_token_verifier();
+    let claims = front.claims(&verifier, &nonce).unwrap();
+    let c_hash = AuthorizationCodeHash::from_code(
+        &AuthorizationCode::new(code.clone()),
+        front.signing_alg().unwrap(),
+        front.signing_key(&verifier).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(claims.code_hash(), Some(&c_hash));
+
+    let tokens = client
+        .exchange_code(AuthorizationCode::new(code))
+        .unwrap()
+        .request_async(&http)
+        .await
+        .unwrap();
+    let back = tokens
+        .id_token()
+        .unwrap()
+        .claims(&verifier, &nonce)
+        .unwrap();
+    assert_eq!(back.subject(), claims.subject());
+}
+
+#[tokio::test]
+async fn every_advertised_signing_algorithm_signs_verifiable_id_tokens() {
+    use vzconnect::domain::IdTokenAlg;
+    let app = spawn_app().await;
+    let doc: Value = app
+        .http
+        .get(app.url("/.well-known/openid-configuration"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for alg in doc["id_token_signing_alg_values_supported"]
+        .as_array()
+        .unwrap()
+    {
+        let alg: IdTokenAlg = alg.as_str().unwrap().parse().unwrap();
+        let client = app.add_client(|c| c.id_token_alg = alg).await;
+        let code = app.code_for(&client, "openid").await;
+        let body: Value = app.redeem(&client, &code).await.json().await.unwrap();
+        let token = body["id_token"].as_str().unwrap();
+        let header = decode_header(token).unwrap();
+        assert_eq!(format!("{:?}", header.alg), alg.as_str());
+        let claims = if alg == IdTokenAlg::HS256 {
+            let key = DecodingKey::from_secret(client.secret.as_deref().unwrap().as_bytes());
+            let mut validation = Validation::new(header.alg);
+            validation.set_audience(&[&client.id]);
+            decode::<Value>(token, &key, &validation).unwrap().claims
+        } else {
+            verify_with_jwks(&app, token, &client.id).await
+        };
+        assert_eq!(claims["sub"], app.alice_sub.as_str(), "{alg:?}");
+    }
+}
