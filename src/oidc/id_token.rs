@@ -21,6 +21,9 @@ pub struct IdTokenClaims {
     pub iss: String,
     pub sub: String,
     pub aud: String,
+    /// The authorized party: the client, stated even though it is the sole audience
+    /// (Core §2 allows it), so libraries that check `azp` find it.
+    pub azp: String,
     pub exp: UnixTime,
     pub iat: UnixTime,
     pub auth_time: UnixTime,
@@ -166,6 +169,7 @@ mod tests {
             iss: "https://id.example".into(),
             sub: "s1".into(),
             aud: "c1".into(),
+            azp: "c1".into(),
             exp: 4_000_000_000,
             iat: 1_000,
             auth_time: 900,

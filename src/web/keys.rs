@@ -122,6 +122,7 @@ pub fn id_token(
         iss: state.issuer.clone(),
         sub: subject.sub.as_str().to_string(),
         aud: client.client_id.as_str().to_string(),
+        azp: client.client_id.as_str().to_string(),
         exp: now + ID_TOKEN_TTL,
         iat: now,
         auth_time: subject.auth_time,

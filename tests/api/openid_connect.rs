@@ -147,6 +147,7 @@ async fn id_token_claims_nonce_sid_and_refresh() {
     );
     assert!(claims["auth_time"].as_i64().unwrap() <= claims["iat"].as_i64().unwrap());
     assert_eq!(claims["sid"].as_str().map(str::len), Some(32));
+    assert_eq!(claims["azp"], app.web.id.as_str());
     // The VZ fields are unchanged beside the id_token, and user_id names the same sub.
     assert!(body["user_id"]
         .as_str()
@@ -347,6 +348,33 @@ async fn discovery_advertises_only_what_works() {
             back.starts_with(REDIRECT_URI) && !back.contains("error="),
             "{response_type}: {back}"
         );
+    }
+    for scope in doc["scopes_supported"].as_array().unwrap() {
+        let scope = format!("openid {}", scope.as_str().unwrap());
+        let back = app
+            .authorize_with_consent(&[
+                ("response_type", "code"),
+                ("client_id", &app.web.id),
+                ("scope", &scope),
+            ])
+            .await;
+        assert!(back.contains("code="), "{scope}: {back}");
+    }
+    for mode in doc["response_modes_supported"].as_array().unwrap() {
+        app.login("alice", PASSWORD).await;
+        let query = [
+            ("response_type", "code"),
+            ("client_id", app.web.id.as_str()),
+            ("scope", "openid"),
+            ("response_mode", mode.as_str().unwrap()),
+        ];
+        let consent = location(&app.authorize(&query).await);
+        let answer = app.answer_consent(&consent, "allow", false).await;
+        let delivered = match answer.headers().get("location") {
+            Some(back) => back.to_str().unwrap().contains("code="),
+            None => answer.text().await.unwrap().contains(r#"name="code""#),
+        };
+        assert!(delivered, "response_mode {mode}");
     }
     for unsupported in ["request", "request_uri"] {
         app.login("alice", PASSWORD).await;
