@@ -2,6 +2,7 @@
 //! Bad input is one line on stderr and exit code 2, with nothing written.
 
 mod clients;
+mod contacts;
 mod demo;
 mod keys;
 mod serve;
@@ -50,7 +51,7 @@ pub enum Command {
     Client(clients::ClientCommand),
     /// Manage contacts between users.
     #[command(subcommand)]
-    Contact(users::ContactCommand),
+    Contact(contacts::ContactCommand),
     /// Manage the keys that sign id_tokens.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
@@ -96,7 +97,7 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Serve(args) => serve::run(&globals, args).await,
         Command::User(command) => users::run_user(&globals, command).await,
         Command::Client(command) => clients::run(&globals, command).await,
-        Command::Contact(command) => users::run_contact(&globals, command).await,
+        Command::Contact(command) => contacts::run(&globals, command).await,
         Command::Keys(command) => keys::run(&globals, command).await,
     }
 }

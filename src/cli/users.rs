@@ -40,24 +40,6 @@ pub struct UserAdd {
     password_stdin: bool,
 }
 
-/// `vzconnect contact …`.
-#[derive(Debug, Subcommand)]
-pub enum ContactCommand {
-    /// Make two users contacts (friends) of each other.
-    Add(ContactAdd),
-}
-
-/// `vzconnect contact add`.
-#[derive(Debug, Args)]
-pub struct ContactAdd {
-    /// One user's username.
-    #[arg(long, env = "VZCONNECT_USER")]
-    user: String,
-    /// The other user's username.
-    #[arg(long, env = "VZCONNECT_CONTACT")]
-    contact: String,
-}
-
 pub(super) async fn run_user(globals: &Globals, command: UserCommand) -> Result<(), CliError> {
     match command {
         UserCommand::Add(args) => {
@@ -117,32 +99,6 @@ fn read_password(from_stdin: bool) -> Result<String, CliError> {
     rpassword::prompt_password("Password: ").map_err(|_| {
         CliError::Usage("no terminal to ask for a password: use --password-stdin".into())
     })
-}
-
-pub(super) async fn run_contact(
-    globals: &Globals,
-    command: ContactCommand,
-) -> Result<(), CliError> {
-    let ContactCommand::Add(args) = command;
-    let (store, _) = globals.open()?;
-    let find = |name: &str, flag: &str| -> Result<User, CliError> {
-        let username =
-            Username::parse(name).map_err(|e| CliError::Usage(format!("{flag}: {e}")))?;
-        store
-            .find_login(username.as_str())?
-            .map(|(user, _)| user)
-            .ok_or_else(|| CliError::Usage(format!("{flag}: no user named '{name}'")))
-    };
-    let user = find(&args.user, "--user")?;
-    let contact = find(&args.contact, "--contact")?;
-    store
-        .add_contact(user.id, contact.id, SystemClock.now())
-        .await?;
-    println!(
-        "{} and {} are now contacts",
-        user.username, contact.username
-    );
-    Ok(())
 }
 
 /// `vzconnect user set`: the flags given replace those fields; the others stay.

@@ -2,6 +2,7 @@
 //! re-checks raw strings.
 
 mod client;
+pub mod contact_query;
 pub mod profile;
 pub mod records;
 mod redirect_uri;

@@ -104,6 +104,9 @@ pub struct Profile {
     pub organizations: Vec<Organization>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// Field names (Draft C, e.g. `emails`) the person does not show their contacts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hidden_from_contacts: Vec<String>,
 }
 
 /// The primary value of a plural field, else its first (Draft C's rule for one value).

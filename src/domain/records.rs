@@ -229,3 +229,13 @@ impl std::fmt::Debug for SigningKey {
             .finish_non_exhaustive()
     }
 }
+
+/// A user as one of another user's contacts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub user: User,
+    /// PoCo `relationships`, e.g. `friend`.
+    pub relationship: String,
+    /// When the two became contacts.
+    pub since: UnixTime,
+}

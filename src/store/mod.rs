@@ -10,6 +10,7 @@ use std::pin::Pin;
 pub use crate::domain::records::*;
 
 use crate::clock::UnixTime;
+use crate::domain::contact_query::ContactQuery;
 use crate::domain::{ClientId, Profile};
 
 /// What went wrong in the store, without SQL details leaking to callers.
@@ -60,10 +61,24 @@ pub trait Store: Send + Sync + 'static {
     /// Every client, oldest first.
     fn list_clients(&self) -> StoreResult<Vec<Client>>;
 
-    /// Makes two users contacts of each other (idempotent).
-    fn add_contact(&self, a: UserId, b: UserId, now: UnixTime) -> StoreFuture<()>;
-    /// The ids of a user's contacts.
-    fn list_contacts(&self, user: UserId) -> StoreResult<Vec<UserId>>;
+    /// Makes two users contacts of each other with `relationship` (idempotent; updates it).
+    fn add_contact(
+        &self,
+        a: UserId,
+        b: UserId,
+        relationship: String,
+        now: UnixTime,
+    ) -> StoreFuture<()>;
+    /// Ends a contact both ways; whether there was one.
+    fn remove_contact(&self, a: UserId, b: UserId) -> StoreFuture<bool>;
+    /// One page of a user's contacts matching `query`, and how many match in all.
+    fn query_contacts(
+        &self,
+        owner: UserId,
+        query: &ContactQuery,
+    ) -> StoreResult<(usize, Vec<Contact>)>;
+    /// `contact` as one of `owner`'s contacts, if it is one.
+    fn find_contact(&self, owner: UserId, contact: UserId) -> StoreResult<Option<Contact>>;
 
     /// Stores a new login session, deleting `replaces` (session fixation defence).
     fn create_session(&self, session: Session, replaces: Option<String>) -> StoreFuture<()>;

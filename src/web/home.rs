@@ -5,7 +5,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::pages::HomePage;
 use super::responses::{html, server_error_page};
-use super::{cookies, AppState};
+use super::{cookies, router, AppState};
+use actix_web::http::header::{HeaderName, HeaderValue};
+
+/// The Portable Contacts service type.
+const POCO_SERVICE: &str = "http://portablecontacts.net/spec/1.0";
 
 /// `GET /`.
 pub async fn home_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
@@ -20,6 +24,20 @@ pub async fn home_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
         demo: state.demo,
     };
     let mut response = html(StatusCode::OK, &page);
+    let headers = response.headers_mut();
+    // Portable Contacts discovery from the issuer (Draft C §4): a Link header and XRDS-Simple.
+    let link = format!(
+        "<{}{}>; rel=\"{}\"",
+        state.issuer,
+        router::POCO_BASE,
+        POCO_SERVICE
+    );
+    let xrds = format!("{}{}", state.issuer, router::XRDS);
+    for (name, value) in [("link", link), ("x-xrds-location", xrds)] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(HeaderName::from_static(name), value);
+        }
+    }
     if let Some(cookie) = cookie {
         let _ = response.add_cookie(&cookie);
     }
@@ -41,4 +59,12 @@ pub async fn metrics_get(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
         .body(state.metrics.render())
+}
+
+/// `GET /xrds`: XRDS-Simple naming the Portable Contacts base URL.
+pub async fn xrds_get(state: web::Data<AppState>) -> HttpResponse {
+    let base = format!("{}{}", state.issuer, router::POCO_BASE);
+    HttpResponse::Ok()
+        .content_type("application/xrds+xml; charset=utf-8")
+        .body(crate::poco::render::xrds(&base))
 }

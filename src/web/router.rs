@@ -23,6 +23,14 @@ pub const VZ_TOKEN: &str = "/OAuth2/AccessToken/";
 pub const POCO_ME_SELF: &str = "/poco/@me/@self";
 /// A PoCo record by subject (the VZ `user_id` URL).
 pub const POCO_SUB_SELF: &str = "/poco/{sub}/@self";
+/// The PoCo base URL: the signed-in user's contacts.
+pub const POCO_BASE: &str = "/poco";
+/// The signed-in user's contacts.
+pub const POCO_ALL: &str = "/poco/@me/@all";
+/// One contact.
+pub const POCO_CONTACT: &str = "/poco/@me/@all/{id}";
+/// XRDS-Simple discovery of the PoCo service (Draft C §4).
+pub const XRDS: &str = "/xrds";
 /// OpenID Connect UserInfo.
 pub const USERINFO: &str = "/userinfo";
 /// The public signing keys (JWKS).
@@ -54,8 +62,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(VZ_TOKEN, web::post().to(token::token_post))
         .route(REVOKE, web::post().to(revoke::revoke_post))
         .route(INTROSPECT, web::post().to(introspect::introspect_post))
-        .route(POCO_ME_SELF, web::get().to(poco::poco_me_self_get))
-        .route(POCO_SUB_SELF, web::get().to(poco::poco_sub_self_get))
+        .route(POCO_ME_SELF, web::get().to(poco::poco_me_self))
+        .route(POCO_ME_SELF, web::post().to(poco::poco_me_self))
+        .route(POCO_ALL, web::get().to(poco::poco_all))
+        .route(POCO_ALL, web::post().to(poco::poco_all))
+        .route(POCO_BASE, web::get().to(poco::poco_all))
+        .route(POCO_CONTACT, web::get().to(poco::poco_contact))
+        .route(POCO_CONTACT, web::post().to(poco::poco_contact))
+        .route(POCO_SUB_SELF, web::get().to(poco::poco_sub_self))
+        .route(POCO_SUB_SELF, web::post().to(poco::poco_sub_self))
+        .route(XRDS, web::get().to(home::xrds_get))
         .route(LOGIN, web::get().to(login::login_get))
         .route(LOGIN, web::post().to(login::login_post))
         .route(LOGOUT, web::get().to(logout::logout_get))

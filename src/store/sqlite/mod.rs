@@ -2,6 +2,7 @@
 //! the calling thread, and one writer thread with group commit (see `writer`).
 
 mod clients;
+mod contacts;
 mod keys;
 mod sessions;
 mod tokens;
@@ -17,6 +18,7 @@ use tokio::sync::oneshot;
 
 use super::*;
 use crate::clock::UnixTime;
+use crate::domain::contact_query::ContactQuery;
 use crate::domain::{ClientId, Profile};
 use writer::{db_error, Job, TypedJob};
 
@@ -26,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_openid_connect.sql"),
     include_str!("migrations/0003_logout_and_pairwise.sql"),
     include_str!("migrations/0004_profiles.sql"),
+    include_str!("migrations/0005_contacts.sql"),
 ];
 
 /// Idle read connections kept for reuse.
@@ -109,7 +112,27 @@ fn connect(path: &Path) -> StoreResult<Connection> {
     )
     .map_err(db_error)?;
     conn.set_prepared_statement_cache_capacity(64);
+    register_text_functions(&conn).map_err(db_error)?;
     Ok(conn)
+}
+
+/// Unicode-aware text comparison for Portable Contacts: the `unicase` collation sorts by full
+/// case folding (not SQLite's ASCII-only NOCASE) and `fold(text)` folds for `contains` and
+/// `startswith` filters.
+fn register_text_functions(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_collation("unicase", |a, b| {
+        caseless::default_case_fold_str(a).cmp(&caseless::default_case_fold_str(b))
+    })?;
+    conn.create_scalar_function(
+        "fold",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let text: Option<String> = ctx.get(0)?;
+            Ok(text.map(|t| caseless::default_case_fold_str(&t)))
+        },
+    )
 }
 
 fn migrate(conn: &Connection) -> StoreResult<()> {
@@ -171,11 +194,27 @@ impl Store for SqliteStore {
         self.read(clients::list)
     }
 
-    fn add_contact(&self, a: UserId, b: UserId, now: UnixTime) -> StoreFuture<()> {
-        self.write(move |c| sessions::add_contact(c, a, b, now))
+    fn add_contact(
+        &self,
+        a: UserId,
+        b: UserId,
+        relationship: String,
+        now: UnixTime,
+    ) -> StoreFuture<()> {
+        self.write(move |c| contacts::add(c, a, b, &relationship, now))
     }
-    fn list_contacts(&self, user: UserId) -> StoreResult<Vec<UserId>> {
-        self.read(|c| sessions::list_contacts(c, user))
+    fn remove_contact(&self, a: UserId, b: UserId) -> StoreFuture<bool> {
+        self.write(move |c| contacts::remove(c, a, b))
+    }
+    fn query_contacts(
+        &self,
+        owner: UserId,
+        query: &ContactQuery,
+    ) -> StoreResult<(usize, Vec<Contact>)> {
+        self.read(|c| contacts::query(c, owner, query))
+    }
+    fn find_contact(&self, owner: UserId, contact: UserId) -> StoreResult<Option<Contact>> {
+        self.read(|c| contacts::find(c, owner, contact))
     }
 
     fn create_session(&self, session: Session, replaces: Option<String>) -> StoreFuture<()> {

@@ -94,34 +94,6 @@ pub(super) fn save_consent(conn: &Connection, consent: &Consent) -> StoreResult<
     Ok(())
 }
 
-pub(super) fn add_contact(
-    conn: &Connection,
-    a: UserId,
-    b: UserId,
-    now: UnixTime,
-) -> StoreResult<()> {
-    if a == b {
-        return Err(StoreError::Conflict(
-            "a user cannot be their own contact".into(),
-        ));
-    }
-    let mut insert = conn
-        .prepare_cached(
-            "INSERT INTO contacts (user_id, contact_id, created_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT DO NOTHING",
-        )
-        .map_err(db_error)?;
-    insert.execute(params![a, b, now]).map_err(db_error)?;
-    insert.execute(params![b, a, now]).map_err(db_error)?;
-    Ok(())
-}
-
-pub(super) fn list_contacts(conn: &Connection, user: UserId) -> rusqlite::Result<Vec<UserId>> {
-    conn.prepare_cached("SELECT contact_id FROM contacts WHERE user_id = ?1 ORDER BY contact_id")?
-        .query_map([user], |row| row.get(0))?
-        .collect()
-}
-
 pub(super) fn clients_of_session(conn: &Connection, sid: &str) -> rusqlite::Result<Vec<ClientId>> {
     conn.prepare_cached(
         "SELECT client_id FROM grants WHERE sid = ?1

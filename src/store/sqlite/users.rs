@@ -7,9 +7,9 @@ use crate::clock::UnixTime;
 use crate::domain::{Profile, Sub};
 use crate::store::{NewUser, StoreError, StoreResult, User};
 
-const COLUMNS: &str = "id, sub, username, email, name, created_at, updated_at, profile";
+pub(super) const COLUMNS: &str = "id, sub, username, email, name, created_at, updated_at, profile";
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<User> {
+pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<User> {
     Ok(User {
         id: row.get(0)?,
         sub: Sub::from_string(row.get(1)?),
