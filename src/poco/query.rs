@@ -153,19 +153,20 @@ pub fn parse(
         }
         (Some(by), op, value) => {
             let field = visible_field(by, "filterBy", scope)?;
-            let op =
-                match op.unwrap_or("contains") {
-                    "equals" => FilterOp::Equals,
-                    "contains" => FilterOp::Contains,
-                    "startswith" | "startsWith" => FilterOp::StartsWith,
-                    "present" => FilterOp::Present,
-                    other => return Err(QueryError::new(
+            let op = match op.unwrap_or("contains") {
+                "equals" => FilterOp::Equals,
+                "contains" => FilterOp::Contains,
+                "startswith" | "startsWith" => FilterOp::StartsWith,
+                "present" => FilterOp::Present,
+                other => {
+                    return Err(QueryError::new(
                         "filterOp",
                         format!(
                             "unknown operator '{other}' (equals, contains, startswith, present)"
                         ),
-                    )),
-                };
+                    ))
+                }
+            };
             let value = match (op, value) {
                 (FilterOp::Present, _) => String::new(),
                 (_, Some(value)) => value.to_string(),
