@@ -14,6 +14,7 @@ mod logout;
 mod oidc_conformance;
 mod openid_connect;
 mod poco;
+mod poco_docs;
 mod portable_contacts;
 mod refresh_and_revoke;
 mod robustness;
