@@ -132,15 +132,41 @@ fn client_add_json_user_add_list_and_contact_add() {
     assert!(out.status.success());
     let list = stdout(&vzconnect(db, &["user", "list"], None));
     assert!(list.contains("carol") && list.contains("carol@example.org") && list.contains("dave"));
-    let out = vzconnect(
-        db,
-        &["contact", "add", "--user", "carol", "--contact", "dave"],
-        None,
-    );
+    let add = [
+        "contact",
+        "add",
+        "--user",
+        "carol",
+        "--contact",
+        "dave",
+        "--relationship",
+        "colleague",
+    ];
+    let out = vzconnect(db, &add, None);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+    let listed = stdout(&vzconnect(db, &["contact", "list", "--user", "dave"], None));
+    assert!(
+        listed.contains("carol") && listed.contains("colleague"),
+        "mutual: {listed}"
+    );
+    let remove = ["contact", "remove", "--user", "dave", "--contact", "carol"];
+    assert!(vzconnect(db, &remove, None).status.success());
+    assert_eq!(
+        stdout(&vzconnect(
+            db,
+            &["contact", "list", "--user", "carol"],
+            None
+        )),
+        ""
+    );
+    assert_eq!(
+        vzconnect(db, &remove, None).status.code(),
+        Some(2),
+        "not contacts any more"
     );
     let clients = stdout(&vzconnect(db, &["client", "list", "--json"], None));
     let clients: Value = serde_json::from_str(&clients).unwrap();
