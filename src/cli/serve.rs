@@ -9,8 +9,12 @@ use super::{demo, CliError, Globals};
 use crate::auth::password::PasswordPool;
 use crate::clock::{Clock, SystemClock};
 use crate::config::normalize_issuer;
+use crate::matrix::server_name_from_issuer;
 use crate::store::Store;
-use crate::web::{ensure_signing_keys, AppState, Metrics, SigningKeys};
+use crate::web::{ensure_signing_keys, AppState, MatrixSettings, Metrics, SigningKeys};
+
+/// Widget credentials one user may mint per minute.
+const MINTS_PER_MINUTE: u32 = 30;
 
 /// `vzconnect serve`.
 #[derive(Debug, Args)]
@@ -27,6 +31,12 @@ pub struct ServeArgs {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "VZCONNECT_WORKERS")]
     workers: Option<usize>,
+    /// The server name in Matrix user ids for widget sign-in (default: the issuer's host:port).
+    #[arg(long, env = "VZCONNECT_MATRIX_SERVER_NAME")]
+    matrix_server_name: Option<String>,
+    /// Seconds a widget credential lives.
+    #[arg(long, env = "VZCONNECT_WIDGET_TOKEN_TTL", default_value_t = 3600)]
+    widget_token_ttl: i64,
 }
 
 pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliError> {
@@ -45,6 +55,18 @@ pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliErr
     // Bind before writing anything, so a busy port leaves the database as it was.
     let listener = TcpListener::bind(address)
         .map_err(|e| CliError::Runtime(format!("cannot listen on {address}: {e}")))?;
+    if args.widget_token_ttl <= 0 {
+        return Err(CliError::Usage(
+            "--widget-token-ttl must be a positive number of seconds".into(),
+        ));
+    }
+    if let Some(name) = &args.matrix_server_name {
+        crate::matrix::MatrixUserId::parse(&format!("@check:{name}")).map_err(|_| {
+            CliError::Usage(format!(
+                "--matrix-server-name: '{name}' is not a host[:port]"
+            ))
+        })?;
+    }
     let (store, key) = globals.open()?;
     for alg in ensure_signing_keys(store.as_ref(), &key, SystemClock.now()).await? {
         println!("created a new {} signing key", alg.as_str());
@@ -65,6 +87,13 @@ pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliErr
         metrics: Metrics::default(),
         keys: SigningKeys::default(),
         http: reqwest::Client::new(),
+        matrix: MatrixSettings::new(
+            args.matrix_server_name
+                .clone()
+                .unwrap_or_else(|| server_name_from_issuer(&issuer)),
+            args.widget_token_ttl,
+            MINTS_PER_MINUTE,
+        ),
         secure_cookies: issuer.starts_with("https://"),
         issuer: issuer.clone(),
         demo: args.demo,

@@ -239,3 +239,24 @@ pub struct Contact {
     /// When the two became contacts.
     pub since: UnixTime,
 }
+
+/// A credential minted for a widget (MSC1960): opens only the federation UserInfo endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WidgetToken {
+    pub hash: String,
+    pub user_id: UserId,
+    pub widget_id: Option<String>,
+    pub issued_at: UnixTime,
+    pub expires_at: UnixTime,
+    pub revoked: bool,
+}
+
+/// A widget the user let know who they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WidgetGrant {
+    pub user_id: UserId,
+    pub widget_id: String,
+    pub url: Option<String>,
+    pub created_at: UnixTime,
+    pub last_used_at: UnixTime,
+}

@@ -124,6 +124,20 @@ pub trait Store: Send + Sync + 'static {
     /// The clients that received a code or tokens during the login session `sid`.
     fn clients_of_session(&self, sid: &str) -> StoreResult<Vec<ClientId>>;
 
+    /// Stores a minted widget credential and, if the widget was named, remembers it.
+    fn mint_widget_token(&self, token: WidgetToken, grant: Option<WidgetGrant>) -> StoreFuture<()>;
+    /// A widget credential by hash.
+    fn find_widget_token(&self, hash: &str) -> StoreResult<Option<WidgetToken>>;
+    /// The widgets a user let know who they are, most recently used first.
+    fn list_widget_grants(&self, user: UserId) -> StoreResult<Vec<WidgetGrant>>;
+    /// Forgets a widget (`None`: every widget) and revokes its live credentials at once.
+    fn revoke_widgets(
+        &self,
+        user: UserId,
+        widget: Option<String>,
+        now: UnixTime,
+    ) -> StoreFuture<usize>;
+
     /// Every signing key, newest first, retired ones included.
     fn list_signing_keys(&self) -> StoreResult<Vec<SigningKey>>;
     /// Adds a signing key and retires the active keys of its algorithm, in one transaction.

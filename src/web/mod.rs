@@ -17,6 +17,7 @@ mod jwks;
 mod keys;
 mod login;
 mod logout;
+mod matrix;
 mod metrics;
 mod pages;
 mod poco;
@@ -35,6 +36,7 @@ use crate::store::Store;
 
 pub use demo::DEMO_CLIENT_ID;
 pub use keys::{ensure_signing_keys, SigningKeys};
+pub use matrix::MatrixSettings;
 pub use metrics::Metrics;
 
 /// Everything a handler needs, shared by all workers.
@@ -49,6 +51,8 @@ pub struct AppState {
     pub keys: SigningKeys,
     /// Outgoing HTTP (back-channel logout).
     pub http: reqwest::Client,
+    /// Widget sign-in (MSC1960).
+    pub matrix: MatrixSettings,
     /// The issuer URL without a trailing slash; every absolute URL starts with it.
     pub issuer: String,
     /// Whether cookies get `Secure` (the issuer is https).

@@ -1,10 +1,11 @@
 //! The route table: every path the server answers, in one place.
 
+use actix_web::http::Method;
 use actix_web::web;
 
 use super::{
-    assets, authorize, consent, demo, discovery, home, introspect, jwks, login, logout, poco,
-    revoke, token, userinfo,
+    assets, authorize, consent, demo, discovery, home, introspect, jwks, login, logout, matrix,
+    poco, revoke, token, userinfo,
 };
 
 /// Authorization endpoint.
@@ -39,6 +40,18 @@ pub const JWKS: &str = "/jwks.json";
 pub const OPENID_CONFIGURATION: &str = "/.well-known/openid-configuration";
 /// RFC 8414 authorization server metadata.
 pub const OAUTH_METADATA: &str = "/.well-known/oauth-authorization-server";
+/// MSC1960: minting widget credentials (Matrix client-server API, both versions).
+pub const MATRIX_REQUEST_TOKEN_V3: &str = "/_matrix/client/v3/user/{user_id}/openid/request_token";
+/// The same, at the older `r0` path.
+pub const MATRIX_REQUEST_TOKEN_R0: &str = "/_matrix/client/r0/user/{user_id}/openid/request_token";
+/// MSC1960: a widget backend verifies a credential.
+pub const MATRIX_USERINFO: &str = "/_matrix/federation/v1/openid/userinfo";
+/// Matrix server discovery.
+pub const MATRIX_WELL_KNOWN: &str = "/.well-known/matrix/server";
+/// The widgets a user allowed, and revoking them.
+pub const WIDGETS: &str = "/widgets";
+/// One allowed widget.
+pub const WIDGET: &str = "/widgets/{id}";
 /// The sign-in page.
 pub const LOGIN: &str = "/login";
 /// The sign-out page.
@@ -87,6 +100,33 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route(OAUTH_METADATA, web::get().to(discovery::discovery_get))
         .route(DEMO_CALLBACK, web::get().to(demo::demo_callback_get));
+    for path in [MATRIX_REQUEST_TOKEN_V3, MATRIX_REQUEST_TOKEN_R0] {
+        cfg.route(path, web::post().to(matrix::request_token_post));
+    }
+    cfg.route(
+        MATRIX_USERINFO,
+        web::get().to(matrix::federation_userinfo_get),
+    )
+    .route(
+        MATRIX_WELL_KNOWN,
+        web::get().to(matrix::well_known_server_get),
+    )
+    .route(WIDGETS, web::get().to(matrix::widgets_get))
+    .route(WIDGETS, web::delete().to(matrix::widgets_delete))
+    .route(WIDGET, web::delete().to(matrix::widget_delete));
+    for path in [
+        MATRIX_REQUEST_TOKEN_V3,
+        MATRIX_REQUEST_TOKEN_R0,
+        MATRIX_USERINFO,
+        MATRIX_WELL_KNOWN,
+        WIDGETS,
+        WIDGET,
+    ] {
+        cfg.route(
+            path,
+            web::method(Method::OPTIONS).to(matrix::cors_preflight),
+        );
+    }
 }
 
 /// The login page that returns to `return_to` afterwards, the username pre-filled with

@@ -52,6 +52,11 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with_widget_ttl(3600).await
+}
+
+/// [`spawn_app`] with widget credentials that live `widget_ttl` seconds.
+pub async fn spawn_app_with_widget_ttl(widget_ttl: i64) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("test.db");
     let store = Arc::new(SqliteStore::open(&db_path).unwrap());
@@ -119,6 +124,11 @@ pub async fn spawn_app() -> TestApp {
         metrics: Metrics::default(),
         keys: SigningKeys::default(),
         http: reqwest::Client::new(),
+        matrix: vzconnect::web::MatrixSettings::new(
+            vzconnect::matrix::server_name_from_issuer(&address),
+            widget_ttl,
+            30,
+        ),
         issuer: address.clone(),
         secure_cookies: false,
         demo: false,

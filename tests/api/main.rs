@@ -22,3 +22,4 @@ mod store;
 mod token_errors;
 mod user_agent_flow;
 mod vz_clients;
+mod widgets;

@@ -7,6 +7,7 @@ mod keys;
 mod sessions;
 mod tokens;
 mod users;
+mod widgets;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -29,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_logout_and_pairwise.sql"),
     include_str!("migrations/0004_profiles.sql"),
     include_str!("migrations/0005_contacts.sql"),
+    include_str!("migrations/0006_widgets.sql"),
 ];
 
 /// Idle read connections kept for reuse.
@@ -281,6 +283,23 @@ impl Store for SqliteStore {
     }
     fn clients_of_session(&self, sid: &str) -> StoreResult<Vec<ClientId>> {
         self.read(|c| sessions::clients_of_session(c, sid))
+    }
+    fn mint_widget_token(&self, token: WidgetToken, grant: Option<WidgetGrant>) -> StoreFuture<()> {
+        self.write(move |c| widgets::mint(c, &token, grant.as_ref()))
+    }
+    fn find_widget_token(&self, hash: &str) -> StoreResult<Option<WidgetToken>> {
+        self.read(|c| widgets::find(c, hash))
+    }
+    fn list_widget_grants(&self, user: UserId) -> StoreResult<Vec<WidgetGrant>> {
+        self.read(|c| widgets::list(c, user))
+    }
+    fn revoke_widgets(
+        &self,
+        user: UserId,
+        widget: Option<String>,
+        now: UnixTime,
+    ) -> StoreFuture<usize> {
+        self.write(move |c| widgets::revoke(c, user, widget.as_deref(), now))
     }
     fn list_signing_keys(&self) -> StoreResult<Vec<SigningKey>> {
         self.read(keys::list)

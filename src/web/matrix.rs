@@ -1,0 +1,249 @@
+//! Widget sign-in (Matrix MSC1960): `POST /_matrix/client/{v3,r0}/user/{userId}/openid/
+//! request_token` mints a credential for the signed-in user's widget, `GET /_matrix/
+//! federation/v1/openid/userinfo` lets the widget's backend verify it, and
+//! `/.well-known/matrix/server` names this server. These answer with permissive CORS (bearer
+//! tokens only, never cookies), as homeservers do. `/widgets` lists and revokes what a user
+//! allowed.
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use serde_json::json;
+
+use super::bearer::{self, BearerError};
+use super::responses::{bearer_error, bearer_missing};
+use super::AppState;
+use crate::crypto::hash_token;
+use crate::domain::records::{UserId, WidgetGrant, WidgetToken};
+use crate::domain::{Scope, ScopeSet};
+use crate::matrix::{widget_of, Credentials, MatrixError, MatrixUserId};
+use crate::oauth::{tokens, ErrorCode, OAuthError};
+
+/// Widget sign-in settings.
+#[derive(Clone)]
+pub struct MatrixSettings {
+    /// The server name in Matrix ids (`@alice:<server_name>`).
+    pub server_name: String,
+    /// Seconds a minted credential lives.
+    pub token_ttl: i64,
+    limiter: Arc<DefaultKeyedRateLimiter<UserId>>,
+}
+
+impl MatrixSettings {
+    /// Settings allowing `mints_per_minute` credentials per user per minute.
+    pub fn new(server_name: String, token_ttl: i64, mints_per_minute: u32) -> Self {
+        let per_minute = NonZeroU32::new(mints_per_minute).unwrap_or(NonZeroU32::MIN);
+        Self {
+            server_name,
+            token_ttl,
+            limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+        }
+    }
+}
+
+fn cors(mut builder: HttpResponseBuilder) -> HttpResponseBuilder {
+    builder
+        .insert_header(("Access-Control-Allow-Origin", "*"))
+        .insert_header((
+            "Access-Control-Allow-Methods",
+            "GET, POST, PUT, DELETE, OPTIONS",
+        ))
+        .insert_header((
+            "Access-Control-Allow-Headers",
+            "Authorization, Content-Type, X-Requested-With",
+        ))
+        .insert_header(("Cache-Control", "no-store"));
+    builder
+}
+
+fn matrix_error(error: &MatrixError) -> HttpResponse {
+    let status = actix_web::http::StatusCode::from_u16(error.status)
+        .unwrap_or(actix_web::http::StatusCode::BAD_REQUEST);
+    cors(HttpResponse::build(status)).json(error)
+}
+
+/// `OPTIONS` on the Matrix paths: the CORS preflight.
+pub async fn cors_preflight() -> HttpResponse {
+    cors(HttpResponse::Ok()).finish()
+}
+
+/// `POST /_matrix/client/v3/user/{userId}/openid/request_token` (and `r0`).
+pub async fn request_token_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    match mint(&req, &state, &path, &body).await {
+        Ok(credentials) => cors(HttpResponse::Ok()).json(credentials),
+        Err(error) => matrix_error(&error),
+    }
+}
+
+async fn mint(
+    req: &HttpRequest,
+    state: &AppState,
+    user_id: &str,
+    body: &[u8],
+) -> Result<Credentials, MatrixError> {
+    let token = bearer::authenticate(req, state, None).map_err(|e| match e {
+        BearerError::Missing => MatrixError::missing_token(),
+        BearerError::Invalid(_) | BearerError::Store => MatrixError::unknown_token(),
+    })?;
+    let scope = ScopeSet::parse(&token.scope).unwrap_or_default();
+    let (true, Some(owner)) = (scope.contains(Scope::OpenId), token.grant.user_id) else {
+        return Err(MatrixError::forbidden(
+            "the access token needs the openid scope and a user",
+        ));
+    };
+    let requested = MatrixUserId::parse(user_id)?;
+    let user = state
+        .store
+        .find_user(owner)
+        .ok()
+        .flatten()
+        .ok_or_else(MatrixError::unknown_token)?;
+    if requested.server_name != state.matrix.server_name || requested.localpart != user.username {
+        return Err(MatrixError::forbidden(
+            "you can only request tokens for your own user id",
+        ));
+    }
+    let widget = widget_of(body)?;
+    if let Err(not_until) = state.matrix.limiter.check_key(&owner) {
+        let wait = not_until.wait_time_from(governor::clock::Clock::now(
+            &governor::clock::DefaultClock::default(),
+        ));
+        return Err(MatrixError::limit_exceeded(
+            u64::try_from(wait.as_millis()).unwrap_or(u64::MAX).max(1),
+        ));
+    }
+    let now = state.clock.now();
+    let access_token = tokens::new_secret_value();
+    let record = WidgetToken {
+        hash: hash_token(&access_token),
+        user_id: owner,
+        widget_id: widget.as_ref().map(|w| w.id.clone()),
+        issued_at: now,
+        expires_at: now + state.matrix.token_ttl,
+        revoked: false,
+    };
+    let grant = widget.map(|w| WidgetGrant {
+        user_id: owner,
+        widget_id: w.id,
+        url: w.url,
+        created_at: now,
+        last_used_at: now,
+    });
+    state
+        .store
+        .mint_widget_token(record, grant)
+        .await
+        .map_err(|_| MatrixError::new_unavailable())?;
+    Ok(Credentials {
+        access_token,
+        token_type: "Bearer",
+        matrix_server_name: state.matrix.server_name.clone(),
+        expires_in: state.matrix.token_ttl,
+    })
+}
+
+/// `GET /_matrix/federation/v1/openid/userinfo?access_token=…`: who a widget credential
+/// belongs to, any number of times until it expires or is revoked.
+pub async fn federation_userinfo_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let query = crate::oauth::Params::parse(req.query_string());
+    let Some(token) = query.get("access_token").ok().flatten() else {
+        return matrix_error(&MatrixError::missing_token());
+    };
+    let now = state.clock.now();
+    let live = state
+        .store
+        .find_widget_token(&hash_token(token))
+        .ok()
+        .flatten()
+        .filter(|t| !t.revoked && now < t.expires_at);
+    let user = live.and_then(|t| state.store.find_user(t.user_id).ok().flatten());
+    match user {
+        Some(user) => {
+            let sub = MatrixUserId {
+                localpart: user.username,
+                server_name: state.matrix.server_name.clone(),
+            };
+            cors(HttpResponse::Ok()).json(json!({ "sub": sub.to_id() }))
+        }
+        None => matrix_error(&MatrixError::unknown_token()),
+    }
+}
+
+/// `GET /.well-known/matrix/server`.
+pub async fn well_known_server_get(state: web::Data<AppState>) -> HttpResponse {
+    cors(HttpResponse::Ok()).json(json!({ "m.server": state.matrix.server_name }))
+}
+
+/// The signed-in user behind a vzconnect access token with `openid` (for `/widgets`).
+fn widget_owner(req: &HttpRequest, state: &AppState) -> Result<UserId, HttpResponse> {
+    let token = bearer::authenticate(req, state, None).map_err(|e| match e {
+        BearerError::Missing => bearer_missing(),
+        BearerError::Invalid(e) => bearer_error(&e, None),
+        BearerError::Store => HttpResponse::ServiceUnavailable().finish(),
+    })?;
+    let scope = ScopeSet::parse(&token.scope).unwrap_or_default();
+    match (scope.contains(Scope::OpenId), token.grant.user_id) {
+        (true, Some(user)) => Ok(user),
+        _ => Err(bearer_error(
+            &OAuthError::new(
+                ErrorCode::InsufficientScope,
+                "needs a user's token with openid",
+            ),
+            Some("openid"),
+        )),
+    }
+}
+
+/// `GET /widgets`: the widgets the user let know who they are.
+pub async fn widgets_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let user = match widget_owner(&req, &state) {
+        Ok(user) => user,
+        Err(response) => return response,
+    };
+    match state.store.list_widget_grants(user) {
+        Ok(grants) => {
+            let list: Vec<_> = grants
+                .iter()
+                .map(|g| json!({ "id": g.widget_id, "url": g.url, "allowed_at": g.created_at, "last_used_at": g.last_used_at }))
+                .collect();
+            cors(HttpResponse::Ok()).json(json!({ "widgets": list }))
+        }
+        Err(_) => HttpResponse::ServiceUnavailable().finish(),
+    }
+}
+
+/// `DELETE /widgets/{id}`: forget one widget; its live credentials stop working at once.
+pub async fn widget_delete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    revoke(&req, &state, Some(path.into_inner())).await
+}
+
+/// `DELETE /widgets`: forget every widget and revoke every widget credential.
+pub async fn widgets_delete(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    revoke(&req, &state, None).await
+}
+
+async fn revoke(req: &HttpRequest, state: &AppState, widget: Option<String>) -> HttpResponse {
+    let user = match widget_owner(req, state) {
+        Ok(user) => user,
+        Err(response) => return response,
+    };
+    match state
+        .store
+        .revoke_widgets(user, widget, state.clock.now())
+        .await
+    {
+        Ok(revoked) => cors(HttpResponse::Ok()).json(json!({ "revoked_tokens": revoked })),
+        Err(_) => HttpResponse::ServiceUnavailable().finish(),
+    }
+}
