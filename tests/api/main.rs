@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod authorize_errors;
+mod browser;
 mod claims;
 mod cli;
 mod code_flow;

@@ -1,0 +1,50 @@
+//! Browser tests: headless Chromium (Debian's chromium) driven by playwright-core from
+//! `tests/browser/`, against the real server. `./scripts/test` installs both.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::helpers::*;
+
+/// Runs one Node script from tests/browser with the server's address and a token of alice's.
+async fn run_browser_script(script: &str, app: &TestApp, scope: &str) {
+    let code = app.code_for(&app.web, scope).await;
+    let body: Value = app.redeem(&app.web, &code).await.json().await.unwrap();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser");
+    assert!(
+        std::path::Path::new(dir)
+            .join("node_modules/playwright-core")
+            .exists(),
+        "run `npm ci --prefix tests/browser` first (./scripts/test does)"
+    );
+    let server_name = app.address.trim_start_matches("http://").to_string();
+    let output = tokio::task::spawn_blocking({
+        let script = format!("{dir}/{script}");
+        let envs = [
+            ("VZ_ISSUER", app.address.clone()),
+            (
+                "VZ_ACCESS_TOKEN",
+                body["access_token"].as_str().unwrap().to_string(),
+            ),
+            ("VZ_MATRIX_USER", format!("@alice:{server_name}")),
+        ];
+        move || Command::new("node").arg(script).envs(envs).output()
+    })
+    .await
+    .unwrap()
+    .expect("node runs (./scripts/test installs it)");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    println!("{stdout}");
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[tokio::test]
+async fn widget_sign_in_with_matrix_widget_api_in_headless_chromium() {
+    let app = spawn_app().await;
+    run_browser_script("widgets.mjs", &app, "openid").await;
+}
