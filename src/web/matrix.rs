@@ -110,7 +110,15 @@ async fn mint(
             "you can only request tokens for your own user id",
         ));
     }
-    let widget = widget_of(body)?;
+    issue(state, owner, widget_of(body)?).await
+}
+
+/// Mints a credential for `owner`'s widget (at most the configured number per minute).
+pub(super) async fn issue(
+    state: &AppState,
+    owner: UserId,
+    widget: Option<crate::matrix::WidgetInfo>,
+) -> Result<Credentials, MatrixError> {
     if let Err(not_until) = state.matrix.limiter.check_key(&owner) {
         let wait = not_until.wait_time_from(governor::clock::Clock::now(
             &governor::clock::DefaultClock::default(),
@@ -156,24 +164,27 @@ pub async fn federation_userinfo_get(req: HttpRequest, state: web::Data<AppState
     let Some(token) = query.get("access_token").ok().flatten() else {
         return matrix_error(&MatrixError::missing_token());
     };
+    match verify(&state, token) {
+        Some(sub) => cors(HttpResponse::Ok()).json(json!({ "sub": sub })),
+        None => matrix_error(&MatrixError::unknown_token()),
+    }
+}
+
+/// The Matrix id a live widget credential belongs to.
+pub(super) fn verify(state: &AppState, credential: &str) -> Option<String> {
     let now = state.clock.now();
     let live = state
         .store
-        .find_widget_token(&hash_token(token))
+        .find_widget_token(&hash_token(credential))
         .ok()
         .flatten()
-        .filter(|t| !t.revoked && now < t.expires_at);
-    let user = live.and_then(|t| state.store.find_user(t.user_id).ok().flatten());
-    match user {
-        Some(user) => {
-            let sub = MatrixUserId {
-                localpart: user.username,
-                server_name: state.matrix.server_name.clone(),
-            };
-            cors(HttpResponse::Ok()).json(json!({ "sub": sub.to_id() }))
-        }
-        None => matrix_error(&MatrixError::unknown_token()),
-    }
+        .filter(|t| !t.revoked && now < t.expires_at)?;
+    let user = state.store.find_user(live.user_id).ok().flatten()?;
+    let id = MatrixUserId {
+        localpart: user.username,
+        server_name: state.matrix.server_name.clone(),
+    };
+    Some(id.to_id())
 }
 
 /// `GET /.well-known/matrix/server`.

@@ -26,6 +26,7 @@ mod revoke;
 pub mod router;
 mod token;
 mod userinfo;
+mod widgets_demo;
 
 use std::sync::Arc;
 

@@ -43,13 +43,21 @@ pub struct ErrorPage<'a> {
     pub message: &'a str,
 }
 
-/// The landing page.
+/// One widget a person let know who they are.
+pub struct WidgetLine {
+    pub id: String,
+    pub url: String,
+    pub last_used: String,
+}
+
+/// The landing page: who is signed in, and which widgets know who they are.
 #[derive(Template)]
 #[template(path = "home.html")]
 pub struct HomePage<'a> {
     pub user_name: Option<&'a str>,
     pub csrf_token: &'a str,
     pub demo: bool,
+    pub widgets: Vec<WidgetLine>,
 }
 
 /// The sign-out confirmation; with a validated destination for RP-initiated logout.
@@ -70,6 +78,22 @@ pub struct FormPostPage<'a> {
     pub action: &'a str,
     pub fields: &'a [(String, String)],
 }
+
+/// The widget sign-in demo's host page.
+#[derive(Template)]
+#[template(path = "widgets_demo.html")]
+pub struct WidgetsDemoPage<'a> {
+    pub user_name: Option<&'a str>,
+    pub login_url: &'a str,
+    pub csrf_token: &'a str,
+    pub widget_id: &'a str,
+    pub widget_src: &'a str,
+}
+
+/// The demo's example widget.
+#[derive(Template)]
+#[template(path = "demo_widget.html")]
+pub struct DemoWidgetPage {}
 
 /// The demo client's redirect target: shows the code and the next step.
 #[derive(Template)]

@@ -5,7 +5,7 @@ use actix_web::web;
 
 use super::{
     assets, authorize, consent, demo, discovery, home, introspect, jwks, login, logout, matrix,
-    poco, revoke, token, userinfo,
+    poco, revoke, token, userinfo, widgets_demo,
 };
 
 /// Authorization endpoint.
@@ -52,6 +52,16 @@ pub const MATRIX_WELL_KNOWN: &str = "/.well-known/matrix/server";
 pub const WIDGETS: &str = "/widgets";
 /// One allowed widget.
 pub const WIDGET: &str = "/widgets/{id}";
+/// Forgetting a widget from the start page (a form).
+pub const FORGET_WIDGET: &str = "/widgets/forget";
+/// The live widget sign-in demo (with `serve --demo`).
+pub const WIDGETS_DEMO: &str = "/docs/widgets";
+/// The demo's example widget.
+pub const DEMO_WIDGET: &str = "/demo/widget";
+/// The demo site's backend that mints widget credentials.
+pub const DEMO_WIDGET_CREDENTIALS: &str = "/demo/widget/credentials";
+/// The example widget's backend that verifies them.
+pub const DEMO_WIDGET_VERIFY: &str = "/demo/widget/verify";
 /// The sign-in page.
 pub const LOGIN: &str = "/login";
 /// The sign-out page.
@@ -99,7 +109,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(discovery::discovery_get),
         )
         .route(OAUTH_METADATA, web::get().to(discovery::discovery_get))
-        .route(DEMO_CALLBACK, web::get().to(demo::demo_callback_get));
+        .route(DEMO_CALLBACK, web::get().to(demo::demo_callback_get))
+        .route(FORGET_WIDGET, web::post().to(home::forget_widget_post));
     for path in [MATRIX_REQUEST_TOKEN_V3, MATRIX_REQUEST_TOKEN_R0] {
         cfg.route(path, web::post().to(matrix::request_token_post));
     }
@@ -113,7 +124,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .route(WIDGETS, web::get().to(matrix::widgets_get))
     .route(WIDGETS, web::delete().to(matrix::widgets_delete))
-    .route(WIDGET, web::delete().to(matrix::widget_delete));
+    .route(WIDGET, web::delete().to(matrix::widget_delete))
+    .route(WIDGETS_DEMO, web::get().to(widgets_demo::widgets_demo_get))
+    .route(DEMO_WIDGET, web::get().to(widgets_demo::demo_widget_get))
+    .route(
+        DEMO_WIDGET_CREDENTIALS,
+        web::post().to(widgets_demo::demo_credentials_post),
+    )
+    .route(
+        DEMO_WIDGET_VERIFY,
+        web::get().to(widgets_demo::demo_widget_verify_get),
+    );
     for path in [
         MATRIX_REQUEST_TOKEN_V3,
         MATRIX_REQUEST_TOKEN_R0,

@@ -28,6 +28,7 @@ async fn run_browser_script(script: &str, app: &TestApp, scope: &str) {
                 body["access_token"].as_str().unwrap().to_string(),
             ),
             ("VZ_MATRIX_USER", format!("@alice:{server_name}")),
+            ("VZ_PASSWORD", PASSWORD.to_string()),
         ];
         move || Command::new("node").arg(script).envs(envs).output()
     })

@@ -131,7 +131,7 @@ pub async fn spawn_app_with_widget_ttl(widget_ttl: i64) -> TestApp {
         ),
         issuer: address.clone(),
         secure_cookies: false,
-        demo: false,
+        demo: true,
     };
     let server = vzconnect::start_server(listener, state, 2).unwrap();
     tokio::spawn(server);

@@ -361,3 +361,54 @@ async fn credentials_expire_and_minting_is_rate_limited() {
     let expired = verify(&app, credentials["access_token"].as_str().unwrap()).await;
     assert_matrix_error(expired, StatusCode::UNAUTHORIZED, "M_UNKNOWN_TOKEN").await;
 }
+
+#[tokio::test]
+async fn the_start_page_lists_allowed_widgets_and_forgets_them() {
+    let app = spawn_app().await;
+    let token = access_token(&app, "openid").await;
+    let poll = json!({ "widget": { "id": "poll", "url": "https://widgets.example/poll" } });
+    let credentials: Value = mint(&app, &token, poll).await.json().await.unwrap();
+    app.login("alice", PASSWORD).await;
+    let page = app
+        .http
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Widgets that know who you are")
+            && page.contains("https://widgets.example/poll")
+    );
+    let form = [
+        ("csrf_token", hidden_field(&page, "csrf_token")),
+        ("widget_id", "poll".to_string()),
+    ];
+    let response = app
+        .http
+        .post(app.url("/widgets/forget"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let credential = credentials["access_token"].as_str().unwrap();
+    assert_matrix_error(
+        verify(&app, credential).await,
+        StatusCode::UNAUTHORIZED,
+        "M_UNKNOWN_TOKEN",
+    )
+    .await;
+    let page = app
+        .http
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("widgets.example/poll"));
+}

@@ -195,6 +195,21 @@ await scenario("b-client-widget-api-deny", async (page) => {
   expect(await result(page), "blocked:User declined to verify their identity");
 });
 
+await scenario("demo-page", async (page) => {
+  await page.goto(`${issuer}/login?return_to=${encodeURIComponent("/docs/widgets")}`);
+  await page.getByLabel("Username").fill("alice");
+  await page.getByLabel("Password").fill(process.env.VZ_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${issuer}/docs/widgets`);
+  const widget = page.frameLocator("#demo-widget");
+  await widget.getByRole("button", { name: "Who am I?" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Allow" }).click();
+  const status = widget.getByRole("status");
+  await status.filter({ hasText: "You are" }).waitFor({ timeout: 10000 });
+  const text = await status.textContent();
+  if (!text.includes(matrixUser)) throw new Error(`demo widget says ${text}`);
+});
+
 await browser.close();
 host.server.close();
 widgetServer.server.close();
