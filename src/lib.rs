@@ -7,6 +7,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod crypto;
+pub mod docs;
 pub mod domain;
 pub mod matrix;
 pub mod oauth;

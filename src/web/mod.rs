@@ -10,6 +10,7 @@ mod consent;
 mod cookies;
 mod demo;
 mod discovery;
+mod docs;
 mod grants;
 mod home;
 mod introspect;

@@ -79,15 +79,31 @@ pub struct FormPostPage<'a> {
     pub fields: &'a [(String, String)],
 }
 
-/// The widget sign-in demo's host page.
-#[derive(Template)]
-#[template(path = "widgets_demo.html")]
-pub struct WidgetsDemoPage<'a> {
+/// The live widget demo under the widget docs (demo mode).
+pub struct WidgetDemo<'a> {
     pub user_name: Option<&'a str>,
     pub login_url: &'a str,
     pub csrf_token: &'a str,
     pub widget_id: &'a str,
     pub widget_src: &'a str,
+}
+
+/// One entry of the docs navigation.
+pub struct NavItem<'a> {
+    pub href: String,
+    pub title: &'a str,
+    pub current: bool,
+}
+
+/// A page of the bundled docs.
+#[derive(Template)]
+#[template(path = "docs.html")]
+pub struct DocsPage<'a> {
+    pub title: &'a str,
+    pub nav: Vec<NavItem<'a>>,
+    /// Rendered from the Markdown shipped in the binary, not from input.
+    pub html: &'a str,
+    pub demo: Option<WidgetDemo<'a>>,
 }
 
 /// The demo's example widget.

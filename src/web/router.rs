@@ -4,8 +4,8 @@ use actix_web::http::Method;
 use actix_web::web;
 
 use super::{
-    assets, authorize, consent, demo, discovery, home, introspect, jwks, login, logout, matrix,
-    poco, revoke, token, userinfo, widgets_demo,
+    assets, authorize, consent, demo, discovery, docs, home, introspect, jwks, login, logout,
+    matrix, poco, revoke, token, userinfo, widgets_demo,
 };
 
 /// Authorization endpoint.
@@ -54,6 +54,10 @@ pub const WIDGETS: &str = "/widgets";
 pub const WIDGET: &str = "/widgets/{id}";
 /// Forgetting a widget from the start page (a form).
 pub const FORGET_WIDGET: &str = "/widgets/forget";
+/// The bundled documentation.
+pub const DOCS: &str = "/docs";
+/// One page of it.
+pub const DOCS_PAGE: &str = "/docs/{page}";
 /// The live widget sign-in demo (with `serve --demo`).
 pub const WIDGETS_DEMO: &str = "/docs/widgets";
 /// The demo's example widget.
@@ -134,7 +138,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route(
         DEMO_WIDGET_VERIFY,
         web::get().to(widgets_demo::demo_widget_verify_get),
-    );
+    )
+    .route(DOCS, web::get().to(docs::docs_index_get))
+    .route(DOCS_PAGE, web::get().to(docs::docs_page_get));
     for path in [
         MATRIX_REQUEST_TOKEN_V3,
         MATRIX_REQUEST_TOKEN_R0,

@@ -7,8 +7,9 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
+use super::docs::render;
 use super::matrix::{issue, verify};
-use super::pages::{DemoWidgetPage, WidgetsDemoPage};
+use super::pages::{DemoWidgetPage, WidgetDemo};
 use super::responses::{error_page, html};
 use super::{cookies, router, AppState};
 use crate::matrix::WidgetInfo;
@@ -24,10 +25,10 @@ fn disabled() -> HttpResponse {
     )
 }
 
-/// `GET /docs/widgets`.
+/// `GET /docs/widgets`: the widget docs, and in demo mode the live demo below them.
 pub async fn widgets_demo_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     if !state.demo {
-        return disabled();
+        return render("widgets", None);
     }
     let user = match cookies::current_user(&req, &state) {
         Ok(found) => found.map(|(_, user)| user),
@@ -39,14 +40,15 @@ pub async fn widgets_demo_get(req: HttpRequest, state: web::Data<AppState>) -> H
         .append_pair("widgetId", DEMO_WIDGET)
         .append_pair("parentUrl", &here)
         .finish();
-    let page = WidgetsDemoPage {
+    let login_url = router::login_url(router::WIDGETS_DEMO, None);
+    let demo = WidgetDemo {
         user_name: user.as_ref().map(|u| u.display_name()),
-        login_url: &router::login_url(router::WIDGETS_DEMO, None),
+        login_url: &login_url,
         csrf_token: &csrf_token,
         widget_id: DEMO_WIDGET,
         widget_src: &widget_src,
     };
-    let mut response = html(StatusCode::OK, &page);
+    let mut response = render("widgets", Some(demo));
     if let Some(cookie) = cookie {
         let _ = response.add_cookie(&cookie);
     }

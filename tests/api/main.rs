@@ -10,6 +10,7 @@ mod cli;
 mod code_flow;
 mod demo;
 mod doc_samples;
+mod docs_site;
 mod helpers;
 mod logout;
 mod oidc_conformance;
