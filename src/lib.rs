@@ -9,6 +9,7 @@ pub mod config;
 pub mod crypto;
 pub mod docs;
 pub mod domain;
+pub mod mail;
 pub mod matrix;
 pub mod oauth;
 pub mod oidc;

@@ -32,12 +32,22 @@ pub fn verify_now(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Checks the length rule; the message is shown to the person choosing the password.
-pub fn check_strength(password: &str) -> Result<(), String> {
+/// Checks a new password: at least 8 characters, and hard to guess by zxcvbn's estimate
+/// (score 3 of 4), also considering the person's own name and address (`related`). The
+/// message is shown to the person choosing the password.
+pub fn check_strength(password: &str, related: &[&str]) -> Result<(), String> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(format!(
             "the password must have at least {MIN_PASSWORD_CHARS} characters"
         ));
+    }
+    let estimate = zxcvbn::zxcvbn(password, related);
+    if u8::from(estimate.score()) < 3 {
+        let hint = estimate
+            .feedback()
+            .and_then(|f| f.warning().map(|w| w.to_string()))
+            .unwrap_or_else(|| "add more words or characters".into());
+        return Err(format!("the password is too easy to guess: {hint}"));
     }
     Ok(())
 }
@@ -96,6 +106,17 @@ mod tests {
         assert!(verify_now("correct horse", &hash));
         assert!(!verify_now("wrong horse", &hash));
         assert!(!verify_now("correct horse", "not a hash"));
+    }
+
+    #[test]
+    fn weak_passwords_are_refused() {
+        assert!(check_strength("short", &[]).is_err());
+        assert!(check_strength("password1", &[])
+            .unwrap_err()
+            .contains("easy to guess"));
+        assert!(check_strength("qwertyuiop", &[]).is_err());
+        assert!(check_strength("alicealice1", &["alice"]).is_err());
+        assert_eq!(check_strength("correct horse battery staple", &[]), Ok(()));
     }
 
     #[tokio::test]

@@ -52,7 +52,8 @@ pub(super) async fn run_user(globals: &Globals, command: UserCommand) -> Result<
                 .map(|n| n.trim().to_string())
                 .filter(|n| !n.is_empty());
             let password = read_password(args.password_stdin)?;
-            check_strength(&password).map_err(CliError::Usage)?;
+            check_strength(&password, &[username.as_str(), email.as_str()])
+                .map_err(CliError::Usage)?;
             let (store, _) = globals.open()?;
             let password_hash = hash_now(&password).map_err(CliError::Runtime)?;
             let user = store

@@ -19,6 +19,8 @@ pub struct User {
     pub email: String,
     pub name: Option<String>,
     pub profile: Profile,
+    /// Whether the person proved the address by following the verification link.
+    pub email_verified: bool,
     pub created_at: UnixTime,
     pub updated_at: UnixTime,
 }
@@ -259,4 +261,39 @@ pub struct WidgetGrant {
     pub url: Option<String>,
     pub created_at: UnixTime,
     pub last_used_at: UnixTime,
+}
+
+/// What a single-use link is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    VerifyEmail,
+    ResetPassword,
+}
+
+impl LinkPurpose {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::VerifyEmail => "verify_email",
+            Self::ResetPassword => "reset_password",
+        }
+    }
+}
+
+/// A single-use, expiring link sent by mail, stored by hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OneTimeLink {
+    pub hash: String,
+    pub user_id: UserId,
+    pub purpose: LinkPurpose,
+    pub expires_at: UnixTime,
+}
+
+/// What following a link does, applied in the same transaction that uses the link up.
+#[derive(Clone, PartialEq, Eq)]
+pub enum LinkAction {
+    /// Marks the email address verified.
+    VerifyEmail,
+    /// Sets a new password hash and ends every session.
+    SetPassword(String),
 }

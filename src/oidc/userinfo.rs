@@ -83,8 +83,8 @@ fn all_claims(user: &User, sub: &Sub) -> Map<String, Value> {
         ("locale", p.locale.clone().map(Value::from)),
         ("updated_at", Some(json!(user.updated_at))),
         ("email", Some(json!(user.email))),
-        // Addresses and numbers are not verified yet (no mail or SMS is sent).
-        ("email_verified", Some(json!(false))),
+        ("email_verified", Some(json!(user.email_verified))),
+        // Phone numbers are never verified (no SMS is sent).
         ("address", address),
         ("phone_number", phone.clone().map(Value::from)),
         ("phone_number_verified", phone.map(|_| json!(false))),
@@ -123,6 +123,7 @@ mod tests {
             username: "alice".into(),
             email: "alice@example.org".into(),
             name: None,
+            email_verified: false,
             profile: Profile {
                 given_name: Some("Alice".into()),
                 phone_numbers: vec![

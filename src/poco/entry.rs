@@ -146,6 +146,7 @@ mod tests {
             email: "alice@example.org".into(),
             name: Some("Alice Example".into()),
             profile: Default::default(),
+            email_verified: true,
             created_at: 1_200_000_000,
             updated_at: 1_200_000_000,
         }

@@ -43,6 +43,26 @@ pub trait Store: Send + Sync + 'static {
     fn find_user_by_sub(&self, sub: &str) -> StoreResult<Option<User>>;
     /// A user and their password hash, for login.
     fn find_login(&self, username: &str) -> StoreResult<Option<(User, String)>>;
+    /// A user by email address.
+    fn find_user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
+    /// Sets a new password hash and ends every session but `keep`.
+    fn set_password(
+        &self,
+        id: UserId,
+        hash: String,
+        keep: Option<String>,
+        now: UnixTime,
+    ) -> StoreFuture<()>;
+    /// Stores a single-use link (by hash).
+    fn create_link(&self, link: OneTimeLink) -> StoreFuture<()>;
+    /// Uses up a live link of `purpose` and applies `action` atomically; the link's user.
+    fn follow_link(
+        &self,
+        hash: &str,
+        purpose: LinkPurpose,
+        action: LinkAction,
+        now: UnixTime,
+    ) -> StoreFuture<Option<UserId>>;
     /// Every user, oldest first.
     fn list_users(&self) -> StoreResult<Vec<User>>;
     /// Replaces a user's display name and profile; returns the updated user.

@@ -110,7 +110,7 @@ fn client_add_json_user_add_list_and_contact_add() {
             "Carol C",
             "--password-stdin",
         ],
-        Some("carol-password\n"),
+        Some("violet tractor 93 ridge\n"),
     );
     assert!(
         out.status.success(),
@@ -128,7 +128,7 @@ fn client_add_json_user_add_list_and_contact_add() {
             "dave@example.org",
             "--password-stdin",
         ],
-        Some("dave-password\n"),
+        Some("amber kettle 41 dune\n"),
     );
     assert!(out.status.success());
     let list = stdout(&vzconnect(db, &["user", "list"], None));
@@ -278,7 +278,7 @@ fn bad_input_is_one_line_exit_2_and_writes_nothing() {
             "erin@example.org",
             "--password-stdin",
         ],
-        Some("erin-password\n"),
+        Some("copper lantern 77 fjord\n"),
     );
     assert!(out.status.success());
     let duplicate = vzconnect(
@@ -292,7 +292,7 @@ fn bad_input_is_one_line_exit_2_and_writes_nothing() {
             "other@example.org",
             "--password-stdin",
         ],
-        Some("erin-password\n"),
+        Some("copper lantern 77 fjord\n"),
     );
     assert_eq!(duplicate.status.code(), Some(2));
     assert_eq!(
@@ -388,7 +388,7 @@ fn user_set_changes_the_profile_and_refuses_bad_values() {
         "frank@example.org",
         "--password-stdin",
     ];
-    assert!(vzconnect(db, &add, Some("frank-password\n"))
+    assert!(vzconnect(db, &add, Some("silver orchard 58 cove\n"))
         .status
         .success());
     let set = [

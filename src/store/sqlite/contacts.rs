@@ -151,6 +151,11 @@ fn where_clause(query: &ContactQuery) -> (String, Vec<SqlValue>) {
     (sql, values)
 }
 
+/// How many columns of the user come before the contact's own.
+fn user_columns() -> usize {
+    COLUMNS.split(", ").count()
+}
+
 const FROM: &str = "FROM contacts c JOIN users u ON u.id = c.contact_id";
 
 /// One page of `owner`'s contacts and how many match in all.
@@ -188,8 +193,8 @@ pub(super) fn query(
         .query_map(params_from_iter(bound.iter()), |row| {
             Ok(Contact {
                 user: from_row(row)?,
-                relationship: row.get(8)?,
-                since: row.get(9)?,
+                relationship: row.get(user_columns())?,
+                since: row.get(user_columns() + 1)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -213,8 +218,8 @@ pub(super) fn find(
     .query_row(params![owner, contact], |row| {
         Ok(Contact {
             user: from_row(row)?,
-            relationship: row.get(8)?,
-            since: row.get(9)?,
+            relationship: row.get(user_columns())?,
+            since: row.get(user_columns() + 1)?,
         })
     })
     .optional()

@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_profiles.sql"),
     include_str!("migrations/0005_contacts.sql"),
     include_str!("migrations/0006_widgets.sql"),
+    include_str!("migrations/0007_accounts.sql"),
 ];
 
 /// Idle read connections kept for reuse.
@@ -175,6 +176,31 @@ impl Store for SqliteStore {
     }
     fn list_users(&self) -> StoreResult<Vec<User>> {
         self.read(users::list)
+    }
+    fn find_user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
+        self.read(|c| users::find_by_email(c, email))
+    }
+    fn set_password(
+        &self,
+        id: UserId,
+        hash: String,
+        keep: Option<String>,
+        now: UnixTime,
+    ) -> StoreFuture<()> {
+        self.write(move |c| users::set_password(c, id, &hash, keep.as_deref(), now))
+    }
+    fn create_link(&self, link: OneTimeLink) -> StoreFuture<()> {
+        self.write(move |c| users::create_link(c, &link))
+    }
+    fn follow_link(
+        &self,
+        hash: &str,
+        purpose: LinkPurpose,
+        action: LinkAction,
+        now: UnixTime,
+    ) -> StoreFuture<Option<UserId>> {
+        let hash = hash.to_string();
+        self.write(move |c| users::follow_link(c, &hash, purpose, &action, now))
     }
     fn update_profile(
         &self,

@@ -4,10 +4,12 @@ use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
 
 use super::writer::db_error;
 use crate::clock::UnixTime;
+use crate::domain::records::{LinkAction, LinkPurpose, OneTimeLink};
 use crate::domain::{Profile, Sub};
 use crate::store::{NewUser, StoreError, StoreResult, User};
 
-pub(super) const COLUMNS: &str = "id, sub, username, email, name, created_at, updated_at, profile";
+pub(super) const COLUMNS: &str =
+    "id, sub, username, email, name, created_at, updated_at, profile, email_verified";
 
 pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<User> {
     Ok(User {
@@ -20,6 +22,7 @@ pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<User> {
         updated_at: row.get(6)?,
         // A profile that no longer parses is shown empty rather than failing the lookup.
         profile: serde_json::from_str(&row.get::<_, String>(7)?).unwrap_or_default(),
+        email_verified: row.get(8)?,
     })
 }
 
@@ -63,6 +66,7 @@ pub(super) fn create(conn: &Connection, user: &NewUser) -> StoreResult<User> {
         email: user.email.clone(),
         name: user.name.clone(),
         profile: Profile::default(),
+        email_verified: false,
         created_at: user.created_at,
         updated_at: user.created_at,
     })
@@ -86,7 +90,7 @@ pub(super) fn find_login(
     conn.prepare_cached(&format!(
         "SELECT {COLUMNS}, password_hash FROM users WHERE username = ?1"
     ))?
-    .query_row([username], |row| Ok((from_row(row)?, row.get(8)?)))
+    .query_row([username], |row| Ok((from_row(row)?, row.get(9)?)))
     .optional()
 }
 
@@ -115,4 +119,82 @@ pub(super) fn update_profile(
     find_by(conn, "id", id)
         .map_err(db_error)?
         .ok_or_else(|| StoreError::NotFound("no such user".into()))
+}
+
+/// A user by email address (case-insensitive, like the unique index).
+pub(super) fn find_by_email(conn: &Connection, email: &str) -> rusqlite::Result<Option<User>> {
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM users WHERE email = ?1 COLLATE NOCASE"
+    ))?
+    .query_row([email], from_row)
+    .optional()
+}
+
+/// Sets a new password; ends every session except `keep` (the one that changed it).
+pub(super) fn set_password(
+    conn: &Connection,
+    id: i64,
+    hash: &str,
+    keep: Option<&str>,
+    now: UnixTime,
+) -> StoreResult<()> {
+    conn.prepare_cached("UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1")
+        .and_then(|mut s| s.execute(params![id, hash, now]))
+        .map_err(db_error)?;
+    conn.prepare_cached("DELETE FROM sessions WHERE user_id = ?1 AND id_hash IS NOT ?2")
+        .and_then(|mut s| s.execute(params![id, keep]))
+        .map_err(db_error)?;
+    Ok(())
+}
+
+pub(super) fn create_link(conn: &Connection, link: &OneTimeLink) -> StoreResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO one_time_tokens (hash, user_id, purpose, expires_at) VALUES (?1, ?2, ?3, ?4)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            link.hash,
+            link.user_id,
+            link.purpose.as_str(),
+            link.expires_at
+        ])
+    })
+    .map_err(db_error)?;
+    Ok(())
+}
+
+/// Uses up a live link of `purpose` and applies `action`; `None` if the link is unknown,
+/// expired, already used or for something else.
+pub(super) fn follow_link(
+    conn: &Connection,
+    hash: &str,
+    purpose: LinkPurpose,
+    action: &LinkAction,
+    now: UnixTime,
+) -> StoreResult<Option<i64>> {
+    let user: Option<i64> = conn
+        .prepare_cached(
+            "UPDATE one_time_tokens SET used_at = ?3
+             WHERE hash = ?1 AND purpose = ?2 AND used_at IS NULL AND expires_at > ?3
+             RETURNING user_id",
+        )
+        .and_then(|mut s| {
+            s.query_row(params![hash, purpose.as_str(), now], |row| row.get(0))
+                .optional()
+        })
+        .map_err(db_error)?;
+    let Some(user) = user else {
+        return Ok(None);
+    };
+    match action {
+        LinkAction::VerifyEmail => {
+            conn.prepare_cached(
+                "UPDATE users SET email_verified = 1, updated_at = ?2 WHERE id = ?1",
+            )
+            .and_then(|mut s| s.execute(params![user, now]))
+            .map_err(db_error)?;
+        }
+        LinkAction::SetPassword(hash) => set_password(conn, user, hash, None, now)?,
+    }
+    Ok(Some(user))
 }
