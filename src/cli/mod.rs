@@ -109,6 +109,14 @@ pub struct Globals {
 }
 
 impl Globals {
+    /// `<database file>.<suffix>`, for files that belong with the database.
+    fn beside_database(&self, suffix: &str) -> PathBuf {
+        let path = database_path(&self.database).unwrap_or_else(|_| PathBuf::from("vzconnect.db"));
+        let mut name = path.into_os_string();
+        name.push(format!(".{suffix}"));
+        PathBuf::from(name)
+    }
+
     /// Opens the store (applying migrations) and loads the secret key.
     fn open(&self) -> Result<(Arc<SqliteStore>, SecretKey), CliError> {
         let path = database_path(&self.database).map_err(CliError::Usage)?;

@@ -34,6 +34,19 @@ pub struct ServeArgs {
     /// The server name in Matrix user ids for widget sign-in (default: the issuer's host:port).
     #[arg(long, env = "VZCONNECT_MATRIX_SERVER_NAME")]
     matrix_server_name: Option<String>,
+    /// SMTP server for mail, e.g. smtp://user:password@mail.example:587 (default: the outbox).
+    #[arg(long, env = "VZCONNECT_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// Sender of mail.
+    #[arg(
+        long,
+        env = "VZCONNECT_MAIL_FROM",
+        default_value = "vzconnect <noreply@localhost>"
+    )]
+    mail_from: String,
+    /// Folder that receives mail when no SMTP server is set (default: <database file>.outbox).
+    #[arg(long, env = "VZCONNECT_OUTBOX")]
+    outbox: Option<std::path::PathBuf>,
     /// Seconds a widget credential lives.
     #[arg(long, env = "VZCONNECT_WIDGET_TOKEN_TTL", default_value_t = 3600)]
     widget_token_ttl: i64,
@@ -67,6 +80,12 @@ pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliErr
             ))
         })?;
     }
+    let outbox = args
+        .outbox
+        .clone()
+        .unwrap_or_else(|| globals.beside_database("outbox"));
+    let mailer = crate::mail::Mailer::new(args.smtp_url.as_deref(), outbox, &args.mail_from)
+        .map_err(CliError::Usage)?;
     let (store, key) = globals.open()?;
     for alg in ensure_signing_keys(store.as_ref(), &key, SystemClock.now()).await? {
         println!("created a new {} signing key", alg.as_str());
@@ -87,6 +106,7 @@ pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliErr
         metrics: Metrics::default(),
         keys: SigningKeys::default(),
         http: reqwest::Client::new(),
+        mailer,
         matrix: MatrixSettings::new(
             args.matrix_server_name
                 .clone()

@@ -25,6 +25,7 @@ mod poco;
 mod responses;
 mod revoke;
 pub mod router;
+mod signup;
 mod token;
 mod userinfo;
 mod widgets_demo;
@@ -55,6 +56,8 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// Widget sign-in (MSC1960).
     pub matrix: MatrixSettings,
+    /// Outgoing mail (verification and reset links).
+    pub mailer: crate::mail::Mailer,
     /// The issuer URL without a trailing slash; every absolute URL starts with it.
     pub issuer: String,
     /// Whether cookies get `Secure` (the issuer is https).

@@ -60,6 +60,43 @@ pub struct HomePage<'a> {
     pub widgets: Vec<WidgetLine>,
 }
 
+/// "Create an account".
+#[derive(Template)]
+#[template(path = "signup.html")]
+pub struct SignupPage<'a> {
+    pub csrf_token: &'a str,
+    pub username: &'a str,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub errors: Vec<String>,
+}
+
+/// "Forgot your password?"
+#[derive(Template)]
+#[template(path = "recover.html")]
+pub struct RecoverPage<'a> {
+    pub csrf_token: &'a str,
+    pub sent: bool,
+}
+
+/// "Choose a new password".
+#[derive(Template)]
+#[template(path = "password_reset.html")]
+pub struct PasswordResetPage<'a> {
+    pub csrf_token: &'a str,
+    pub token: &'a str,
+    pub error: Option<&'a str>,
+}
+
+/// A short message with an optional link onwards.
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage<'a> {
+    pub title: &'a str,
+    pub message: &'a str,
+    pub link: Option<(&'a str, &'a str)>,
+}
+
 /// The sign-out confirmation; with a validated destination for RP-initiated logout.
 #[derive(Template)]
 #[template(path = "logout.html")]

@@ -5,7 +5,7 @@ use actix_web::web;
 
 use super::{
     assets, authorize, consent, demo, discovery, docs, home, introspect, jwks, login, logout,
-    matrix, poco, revoke, token, userinfo, widgets_demo,
+    matrix, poco, revoke, signup, token, userinfo, widgets_demo,
 };
 
 /// Authorization endpoint.
@@ -66,6 +66,14 @@ pub const DEMO_WIDGET: &str = "/demo/widget";
 pub const DEMO_WIDGET_CREDENTIALS: &str = "/demo/widget/credentials";
 /// The example widget's backend that verifies them.
 pub const DEMO_WIDGET_VERIFY: &str = "/demo/widget/verify";
+/// Creating an account.
+pub const SIGNUP: &str = "/signup";
+/// The email verification link.
+pub const VERIFY_EMAIL: &str = "/verify-email";
+/// Asking for a password reset link.
+pub const PASSWORD_FORGOT: &str = "/password/forgot";
+/// The password reset link.
+pub const PASSWORD_RESET: &str = "/password/reset";
 /// The sign-in page.
 pub const LOGIN: &str = "/login";
 /// The sign-out page.
@@ -114,7 +122,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route(OAUTH_METADATA, web::get().to(discovery::discovery_get))
         .route(DEMO_CALLBACK, web::get().to(demo::demo_callback_get))
-        .route(FORGET_WIDGET, web::post().to(home::forget_widget_post));
+        .route(FORGET_WIDGET, web::post().to(home::forget_widget_post))
+        .route(SIGNUP, web::get().to(signup::signup_get))
+        .route(SIGNUP, web::post().to(signup::signup_post))
+        .route(VERIFY_EMAIL, web::get().to(signup::verify_email_get))
+        .route(PASSWORD_FORGOT, web::get().to(signup::forgot_get))
+        .route(PASSWORD_FORGOT, web::post().to(signup::forgot_post))
+        .route(PASSWORD_RESET, web::get().to(signup::reset_get))
+        .route(PASSWORD_RESET, web::post().to(signup::reset_post));
     for path in [MATRIX_REQUEST_TOKEN_V3, MATRIX_REQUEST_TOKEN_R0] {
         cfg.route(path, web::post().to(matrix::request_token_post));
     }

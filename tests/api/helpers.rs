@@ -48,6 +48,8 @@ pub struct TestApp {
     pub alice_sub: String,
     /// The server's secret key, for command-line runs against the same database.
     pub secret_key: String,
+    /// Where the server's mail goes.
+    pub outbox: PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -116,6 +118,7 @@ pub async fn spawn_app_with_widget_ttl(widget_ttl: i64) -> TestApp {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let address = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
     let secret_key = key.to_base64url();
+    let outbox = dir.path().join("outbox");
     let state = AppState {
         store: store.clone(),
         clock: Arc::new(SystemClock),
@@ -124,6 +127,8 @@ pub async fn spawn_app_with_widget_ttl(widget_ttl: i64) -> TestApp {
         metrics: Metrics::default(),
         keys: SigningKeys::default(),
         http: reqwest::Client::new(),
+        mailer: vzconnect::mail::Mailer::new(None, outbox.clone(), "vzconnect <noreply@localhost>")
+            .unwrap(),
         matrix: vzconnect::web::MatrixSettings::new(
             vzconnect::matrix::server_name_from_issuer(&address),
             widget_ttl,
@@ -145,6 +150,7 @@ pub async fn spawn_app_with_widget_ttl(widget_ttl: i64) -> TestApp {
         public,
         alice_sub: alice_sub.as_str().to_string(),
         secret_key,
+        outbox,
         _dir: dir,
     }
 }
