@@ -297,3 +297,23 @@ pub enum LinkAction {
     /// Sets a new password hash and ends every session.
     SetPassword(String),
 }
+
+/// A client a person authorized, as the account page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectedApp {
+    pub client_id: ClientId,
+    pub client_name: String,
+    /// Every scope granted in live grants or remembered consent, space separated.
+    pub scope: String,
+    /// When it was last authorized.
+    pub since: UnixTime,
+}
+
+/// A login session as the account page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub id_hash: String,
+    pub user_agent: String,
+    pub auth_time: UnixTime,
+    pub last_seen_at: UnixTime,
+}

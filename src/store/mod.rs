@@ -106,6 +106,21 @@ pub trait Store: Send + Sync + 'static {
     fn find_session(&self, id_hash: &str, now: UnixTime) -> StoreResult<Option<Session>>;
     /// Ends a session.
     fn delete_session(&self, id_hash: &str) -> StoreFuture<()>;
+    /// A user's live sessions, most recently used first.
+    fn list_sessions(&self, user: UserId, now: UnixTime) -> StoreResult<Vec<SessionInfo>>;
+    /// Records that a session was used now.
+    fn touch_session(&self, id_hash: &str, now: UnixTime) -> StoreFuture<()>;
+    /// Ends one of a user's sessions (`Some`), or all except `keep`; how many ended.
+    fn end_sessions(
+        &self,
+        user: UserId,
+        which: Option<String>,
+        keep: Option<String>,
+    ) -> StoreFuture<usize>;
+    /// The clients a user authorized.
+    fn connected_apps(&self, user: UserId) -> StoreResult<Vec<ConnectedApp>>;
+    /// Forgets a user's consent for a client and revokes every token it holds for them.
+    fn disconnect_app(&self, user: UserId, client: ClientId, now: UnixTime) -> StoreFuture<()>;
 
     /// The scopes a user chose to remember for a client.
     fn find_consent(&self, user: UserId, client_id: &ClientId) -> StoreResult<Option<String>>;

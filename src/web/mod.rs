@@ -1,6 +1,7 @@
 //! The HTTP adapter: thin actix handlers that extract a request, call the protocol core and
 //! the store, and render the answer. The route table is in `router`.
 
+mod account;
 mod assets;
 mod authorization_response;
 mod authorize;

@@ -50,6 +50,47 @@ pub struct WidgetLine {
     pub last_used: String,
 }
 
+/// A connected site on the account page.
+pub struct AppLine {
+    pub client_id: String,
+    pub name: String,
+    pub scope: String,
+    pub since: String,
+}
+
+/// A session on the account page.
+pub struct SessionLine {
+    pub id: String,
+    pub device: String,
+    pub signed_in: String,
+    pub last_seen: String,
+    pub current: bool,
+}
+
+/// The person's own page.
+#[derive(Template)]
+#[template(path = "account.html")]
+pub struct AccountPage<'a> {
+    pub csrf_token: &'a str,
+    pub notice: Option<&'a str>,
+    pub error: Option<&'a str>,
+    pub username: &'a str,
+    pub email: &'a str,
+    pub email_verified: bool,
+    pub name: &'a str,
+    pub given_name: &'a str,
+    pub family_name: &'a str,
+    pub nickname: &'a str,
+    pub birthday: &'a str,
+    pub phone: &'a str,
+    pub locality: &'a str,
+    pub country: &'a str,
+    pub hide_email: bool,
+    pub apps: Vec<AppLine>,
+    pub widgets: Vec<WidgetLine>,
+    pub sessions: Vec<SessionLine>,
+}
+
 /// The landing page: who is signed in, and which widgets know who they are.
 #[derive(Template)]
 #[template(path = "home.html")]

@@ -4,8 +4,8 @@ use actix_web::http::Method;
 use actix_web::web;
 
 use super::{
-    assets, authorize, consent, demo, discovery, docs, home, introspect, jwks, login, logout,
-    matrix, poco, revoke, signup, token, userinfo, widgets_demo,
+    account, assets, authorize, consent, demo, discovery, docs, home, introspect, jwks, login,
+    logout, matrix, poco, revoke, signup, token, userinfo, widgets_demo,
 };
 
 /// Authorization endpoint.
@@ -66,6 +66,8 @@ pub const DEMO_WIDGET: &str = "/demo/widget";
 pub const DEMO_WIDGET_CREDENTIALS: &str = "/demo/widget/credentials";
 /// The example widget's backend that verifies them.
 pub const DEMO_WIDGET_VERIFY: &str = "/demo/widget/verify";
+/// The person's own page.
+pub const ACCOUNT: &str = "/account";
 /// Creating an account.
 pub const SIGNUP: &str = "/signup";
 /// The email verification link.
@@ -123,6 +125,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(OAUTH_METADATA, web::get().to(discovery::discovery_get))
         .route(DEMO_CALLBACK, web::get().to(demo::demo_callback_get))
         .route(FORGET_WIDGET, web::post().to(home::forget_widget_post))
+        .route(ACCOUNT, web::get().to(account::account_get))
+        .route("/account/profile", web::post().to(account::profile_post))
+        .route("/account/password", web::post().to(account::password_post))
+        .route(
+            "/account/apps/disconnect",
+            web::post().to(account::disconnect_post),
+        )
+        .route(
+            "/account/widgets/forget",
+            web::post().to(account::forget_widget_post),
+        )
+        .route(
+            "/account/sessions/end",
+            web::post().to(account::end_sessions_post),
+        )
         .route(SIGNUP, web::get().to(signup::signup_get))
         .route(SIGNUP, web::post().to(signup::signup_post))
         .route(VERIFY_EMAIL, web::get().to(signup::verify_email_get))

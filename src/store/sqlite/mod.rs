@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_contacts.sql"),
     include_str!("migrations/0006_widgets.sql"),
     include_str!("migrations/0007_accounts.sql"),
+    include_str!("migrations/0008_session_activity.sql"),
 ];
 
 /// Idle read connections kept for reuse.
@@ -256,6 +257,27 @@ impl Store for SqliteStore {
         self.write(move |c| sessions::delete(c, &id_hash))
     }
 
+    fn list_sessions(&self, user: UserId, now: UnixTime) -> StoreResult<Vec<SessionInfo>> {
+        self.read(|c| sessions::list(c, user, now))
+    }
+    fn touch_session(&self, id_hash: &str, now: UnixTime) -> StoreFuture<()> {
+        let id_hash = id_hash.to_string();
+        self.write(move |c| sessions::touch(c, &id_hash, now))
+    }
+    fn end_sessions(
+        &self,
+        user: UserId,
+        which: Option<String>,
+        keep: Option<String>,
+    ) -> StoreFuture<usize> {
+        self.write(move |c| sessions::end(c, user, which.as_deref(), keep.as_deref()))
+    }
+    fn connected_apps(&self, user: UserId) -> StoreResult<Vec<ConnectedApp>> {
+        self.read(|c| sessions::connected_apps(c, user))
+    }
+    fn disconnect_app(&self, user: UserId, client: ClientId, now: UnixTime) -> StoreFuture<()> {
+        self.write(move |c| sessions::disconnect(c, user, &client, now))
+    }
     fn find_consent(&self, user: UserId, client_id: &ClientId) -> StoreResult<Option<String>> {
         self.read(|c| sessions::find_consent(c, user, client_id))
     }

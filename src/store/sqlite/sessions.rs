@@ -4,6 +4,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::writer::db_error;
 use crate::clock::UnixTime;
+use crate::domain::records::{ConnectedApp, SessionInfo};
 use crate::domain::{ClientId, ScopeSet};
 use crate::store::{Consent, Session, StoreError, StoreResult, UserId};
 
@@ -106,4 +107,95 @@ pub(super) fn clients_of_session(conn: &Connection, sid: &str) -> rusqlite::Resu
         })
     })?
     .collect()
+}
+
+pub(super) fn list(
+    conn: &Connection,
+    user: UserId,
+    now: UnixTime,
+) -> rusqlite::Result<Vec<SessionInfo>> {
+    conn.prepare_cached(
+        "SELECT id_hash, user_agent, auth_time, max(last_seen_at, auth_time) FROM sessions
+         WHERE user_id = ?1 AND expires_at > ?2 ORDER BY 4 DESC",
+    )?
+    .query_map(params![user, now], |row| {
+        Ok(SessionInfo {
+            id_hash: row.get(0)?,
+            user_agent: row.get(1)?,
+            auth_time: row.get(2)?,
+            last_seen_at: row.get(3)?,
+        })
+    })?
+    .collect()
+}
+
+pub(super) fn touch(conn: &Connection, id_hash: &str, now: UnixTime) -> StoreResult<()> {
+    conn.prepare_cached("UPDATE sessions SET last_seen_at = ?2 WHERE id_hash = ?1")
+        .and_then(|mut s| s.execute(params![id_hash, now]))
+        .map_err(db_error)?;
+    Ok(())
+}
+
+/// Ends one of the user's sessions (only their own), or all but `keep`.
+pub(super) fn end(
+    conn: &Connection,
+    user: UserId,
+    which: Option<&str>,
+    keep: Option<&str>,
+) -> StoreResult<usize> {
+    let sql = match which {
+        Some(_) => "DELETE FROM sessions WHERE user_id = ?1 AND id_hash = ?2",
+        None => "DELETE FROM sessions WHERE user_id = ?1 AND id_hash IS NOT ?3 AND ?2 IS NULL",
+    };
+    conn.prepare_cached(sql)
+        .and_then(|mut s| s.execute(params![user, which, keep]))
+        .map_err(db_error)
+}
+
+pub(super) fn connected_apps(
+    conn: &Connection,
+    user: UserId,
+) -> rusqlite::Result<Vec<ConnectedApp>> {
+    conn.prepare_cached(
+        "SELECT c.client_id, c.name, group_concat(x.scope, ' '), max(x.at) FROM (
+             SELECT client_id, scope, created_at AS at FROM grants
+              WHERE user_id = ?1 AND revoked_at IS NULL
+             UNION ALL
+             SELECT client_id, scope, updated_at AS at FROM consents WHERE user_id = ?1
+         ) x JOIN clients c ON c.client_id = x.client_id
+         GROUP BY c.client_id ORDER BY 4 DESC",
+    )?
+    .query_map([user], |row| {
+        let id: String = row.get(0)?;
+        let scopes: String = row.get(2)?;
+        // Canonical order, each scope once (unknown names from old rows are dropped).
+        let scope = ScopeSet::parse(&scopes).unwrap_or_default();
+        Ok(ConnectedApp {
+            client_id: ClientId::parse(&id).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+            })?,
+            client_name: row.get(1)?,
+            scope: scope.to_string(),
+            since: row.get(3)?,
+        })
+    })?
+    .collect()
+}
+
+/// Forgets the consent and revokes every grant of `client` for `user`.
+pub(super) fn disconnect(
+    conn: &Connection,
+    user: UserId,
+    client: &ClientId,
+    now: UnixTime,
+) -> StoreResult<()> {
+    conn.prepare_cached("DELETE FROM consents WHERE user_id = ?1 AND client_id = ?2")
+        .and_then(|mut s| s.execute(params![user, client.as_str()]))
+        .map_err(db_error)?;
+    conn.prepare_cached(
+        "UPDATE grants SET revoked_at = ?3 WHERE user_id = ?1 AND client_id = ?2 AND revoked_at IS NULL",
+    )
+    .and_then(|mut s| s.execute(params![user, client.as_str(), now]))
+    .map_err(db_error)?;
+    Ok(())
 }

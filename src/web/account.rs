@@ -1,0 +1,375 @@
+//! `/account`: the person's own page — profile, password, the sites they connected, the
+//! widgets that know them, and their sessions. Every change is a CSRF-checked POST that
+//! redirects back here.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+use super::pages::{AccountPage, AppLine, SessionLine, WidgetLine};
+use super::responses::{error_page, html, see_other, server_error_page};
+use super::{cookies, router, AppState};
+use crate::auth::password::check_strength;
+use crate::domain::profile::{Address, Plural};
+use crate::domain::records::{Session, User};
+use crate::domain::ClientId;
+use crate::poco::xs_date_time;
+
+/// The signed-in person, or the response that sends them to sign in.
+fn signed_in(req: &HttpRequest, state: &AppState) -> Result<(Session, User), HttpResponse> {
+    match cookies::current_user(req, state) {
+        Ok(Some(found)) => Ok(found),
+        Ok(None) => Err(see_other(&router::login_url(router::ACCOUNT, None))),
+        Err(_) => Err(server_error_page()),
+    }
+}
+
+/// A checked form submission from the signed-in person.
+fn checked(
+    req: &HttpRequest,
+    state: &AppState,
+    csrf: Option<&str>,
+) -> Result<(Session, User), HttpResponse> {
+    if !cookies::csrf_ok(req, state, csrf) {
+        return Err(error_page(
+            StatusCode::FORBIDDEN,
+            "This form has expired. Go back and try again.",
+        ));
+    }
+    signed_in(req, state)
+}
+
+fn back(notice: &str) -> HttpResponse {
+    see_other(&format!("{}?done={notice}", router::ACCOUNT))
+}
+
+/// Query of `GET /account`.
+#[derive(Deserialize)]
+pub struct AccountQuery {
+    done: Option<String>,
+}
+
+/// `GET /account`.
+pub async fn account_get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: web::Query<AccountQuery>,
+) -> HttpResponse {
+    render(&req, &state, query.done.as_deref(), None, StatusCode::OK).await
+}
+
+async fn render(
+    req: &HttpRequest,
+    state: &AppState,
+    done: Option<&str>,
+    error: Option<&str>,
+    status: StatusCode,
+) -> HttpResponse {
+    let (session, user) = match signed_in(req, state) {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let now = state.clock.now();
+    let _ = state.store.touch_session(&session.id_hash, now).await;
+    let (Ok(apps), Ok(widgets), Ok(sessions)) = (
+        state.store.connected_apps(user.id),
+        state.store.list_widget_grants(user.id),
+        state.store.list_sessions(user.id, now),
+    ) else {
+        return server_error_page();
+    };
+    let notice = match done {
+        Some("profile") => Some("Your profile is saved."),
+        Some("password") => Some("Your password is changed; your other sessions are signed out."),
+        Some("app") => Some("The site is disconnected and its access revoked."),
+        Some("widget") => Some("The widget is forgotten."),
+        Some("sessions") => Some("Signed out."),
+        _ => None,
+    };
+    let (csrf_token, cookie) = cookies::csrf_token(req, state);
+    let p = &user.profile;
+    let address = p.main_address().cloned().unwrap_or_default();
+    let page = AccountPage {
+        csrf_token: &csrf_token,
+        notice,
+        error,
+        username: &user.username,
+        email: &user.email,
+        email_verified: user.email_verified,
+        name: user.name.as_deref().unwrap_or(""),
+        given_name: p.given_name.as_deref().unwrap_or(""),
+        family_name: p.family_name.as_deref().unwrap_or(""),
+        nickname: p.nickname.as_deref().unwrap_or(""),
+        birthday: p.birthday.as_deref().unwrap_or(""),
+        phone: crate::domain::profile::primary_or_first(&p.phone_numbers)
+            .map(|n| n.value.as_str())
+            .unwrap_or(""),
+        locality: address.locality.as_deref().unwrap_or(""),
+        country: address.country.as_deref().unwrap_or(""),
+        hide_email: p.hidden_from_contacts.iter().any(|h| h == "emails"),
+        apps: apps
+            .into_iter()
+            .map(|a| AppLine {
+                client_id: a.client_id.as_str().to_string(),
+                name: a.client_name,
+                scope: a.scope,
+                since: xs_date_time(a.since),
+            })
+            .collect(),
+        widgets: widgets
+            .into_iter()
+            .map(|w| WidgetLine {
+                id: w.widget_id,
+                url: w.url.unwrap_or_default(),
+                last_used: xs_date_time(w.last_used_at),
+            })
+            .collect(),
+        sessions: sessions
+            .into_iter()
+            .map(|s| SessionLine {
+                current: s.id_hash == session.id_hash,
+                id: s.id_hash,
+                device: if s.user_agent.is_empty() {
+                    "Unknown browser".into()
+                } else {
+                    s.user_agent
+                },
+                signed_in: xs_date_time(s.auth_time),
+                last_seen: xs_date_time(s.last_seen_at),
+            })
+            .collect(),
+    };
+    let mut response = html(status, &page);
+    if let Some(cookie) = cookie {
+        let _ = response.add_cookie(&cookie);
+    }
+    response
+}
+
+/// The profile form.
+#[derive(Deserialize)]
+pub struct ProfileForm {
+    csrf_token: Option<String>,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    given_name: String,
+    #[serde(default)]
+    family_name: String,
+    #[serde(default)]
+    nickname: String,
+    #[serde(default)]
+    birthday: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    locality: String,
+    #[serde(default)]
+    country: String,
+    hide_email: Option<String>,
+}
+
+fn text(value: &str) -> Option<String> {
+    Some(value.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+/// `POST /account/profile`.
+pub async fn profile_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<ProfileForm>,
+) -> HttpResponse {
+    let (_, user) = match checked(&req, &state, form.csrf_token.as_deref()) {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let mut profile = user.profile.clone();
+    profile.given_name = text(&form.given_name);
+    profile.family_name = text(&form.family_name);
+    profile.nickname = text(&form.nickname);
+    profile.birthday = text(&form.birthday);
+    profile.phone_numbers = text(&form.phone)
+        .map(|value| {
+            vec![Plural {
+                value,
+                kind: None,
+                primary: Some(true),
+            }]
+        })
+        .unwrap_or_default();
+    let mut address = profile.main_address().cloned().unwrap_or(Address {
+        primary: Some(true),
+        ..Address::default()
+    });
+    address.locality = text(&form.locality);
+    address.country = text(&form.country);
+    profile.addresses = if address.locality.is_some()
+        || address.country.is_some()
+        || address.street_address.is_some()
+    {
+        vec![address]
+    } else {
+        Vec::new()
+    };
+    profile.hidden_from_contacts.retain(|h| h != "emails");
+    if form.hide_email.is_some() {
+        profile.hidden_from_contacts.push("emails".into());
+    }
+    if let Err(e) = profile.validate() {
+        return render(
+            &req,
+            &state,
+            None,
+            Some(&format!("Profile: {e}.")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    match state
+        .store
+        .update_profile(user.id, text(&form.name), profile, state.clock.now())
+        .await
+    {
+        Ok(_) => back("profile"),
+        Err(_) => server_error_page(),
+    }
+}
+
+/// The change-password form.
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    csrf_token: Option<String>,
+    current_password: String,
+    new_password: String,
+}
+
+/// `POST /account/password`: needs the current password; signs out the other sessions.
+pub async fn password_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<PasswordForm>,
+) -> HttpResponse {
+    let (session, user) = match checked(&req, &state, form.csrf_token.as_deref()) {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let hash = match state.store.find_login(&user.username) {
+        Ok(Some((_, hash))) => hash,
+        _ => return server_error_page(),
+    };
+    if !state
+        .passwords
+        .verify(form.current_password.clone(), Some(hash))
+        .await
+    {
+        return render(
+            &req,
+            &state,
+            None,
+            Some("Password: the current password is wrong."),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    if let Err(e) = check_strength(
+        &form.new_password,
+        &[user.username.as_str(), user.email.as_str()],
+    ) {
+        return render(
+            &req,
+            &state,
+            None,
+            Some(&format!("Password: {e}.")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let Ok(new_hash) = state.passwords.hash(form.new_password.clone()).await else {
+        return server_error_page();
+    };
+    match state
+        .store
+        .set_password(user.id, new_hash, Some(session.id_hash), state.clock.now())
+        .await
+    {
+        Ok(()) => back("password"),
+        Err(_) => server_error_page(),
+    }
+}
+
+/// A form that names one thing (a client, a widget, a session).
+#[derive(Deserialize)]
+pub struct ItemForm {
+    csrf_token: Option<String>,
+    id: Option<String>,
+}
+
+/// `POST /account/apps/disconnect`: forget the consent and revoke the site's tokens.
+pub async fn disconnect_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<ItemForm>,
+) -> HttpResponse {
+    let (_, user) = match checked(&req, &state, form.csrf_token.as_deref()) {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let Some(client) = form.id.as_deref().and_then(|id| ClientId::parse(id).ok()) else {
+        return error_page(StatusCode::BAD_REQUEST, "Which site? The form named none.");
+    };
+    match state
+        .store
+        .disconnect_app(user.id, client, state.clock.now())
+        .await
+    {
+        Ok(()) => back("app"),
+        Err(_) => server_error_page(),
+    }
+}
+
+/// `POST /account/widgets/forget`.
+pub async fn forget_widget_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<ItemForm>,
+) -> HttpResponse {
+    let (_, user) = match checked(&req, &state, form.csrf_token.as_deref()) {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let Some(widget) = form.id.clone() else {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "Which widget? The form named none.",
+        );
+    };
+    match state
+        .store
+        .revoke_widgets(user.id, Some(widget), state.clock.now())
+        .await
+    {
+        Ok(_) => back("widget"),
+        Err(_) => server_error_page(),
+    }
+}
+
+/// `POST /account/sessions/end`: one session (`id`), or every other one (no `id`).
+pub async fn end_sessions_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<ItemForm>,
+) -> HttpResponse {
+    let (session, user) = match checked(&req, &state, form.csrf_token.as_deref()) {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    match state
+        .store
+        .end_sessions(user.id, form.id.clone(), Some(session.id_hash.clone()))
+        .await
+    {
+        Ok(_) if form.id.as_deref() == Some(session.id_hash.as_str()) => see_other(router::LOGIN),
+        Ok(_) => back("sessions"),
+        Err(_) => server_error_page(),
+    }
+}
