@@ -5,11 +5,10 @@ use serde_json::json;
 
 use super::{CliError, Globals, JsonFlag};
 use crate::clock::{Clock, SystemClock};
-use crate::crypto::{random_token, SecretKey};
+use crate::crypto::SecretKey;
 use crate::domain::records::Client;
-use crate::domain::{
-    ClientId, GrantType, IdTokenAlg, RedirectUri, SignatureMethod, TokenEndpointAuthMethod,
-};
+use crate::domain::ClientId;
+use crate::oauth::registration::{metadata_json, ClientMetadata};
 use crate::store::Store;
 
 /// `vzconnect client …`.
@@ -90,134 +89,52 @@ pub(super) struct ClientSpec {
 }
 
 impl ClientSpec {
-    /// Validates the spec and mints the id and secret; nothing is stored yet.
-    /// Nothing is sealed or stored yet, so bad input fails before the database is opened.
+    /// Validates the spec and mints the id and secret. Nothing is sealed or stored yet, so
+    /// bad input fails before the database is opened.
     pub(super) fn build(self) -> Result<(Client, Option<String>), CliError> {
-        let usage = CliError::Usage;
-        let name = self.name.trim().to_string();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(usage("--name must be 1 to 100 characters".into()));
-        }
-        let redirect_uris = self
-            .redirect_uris
-            .iter()
-            .map(|u| RedirectUri::parse(u).map_err(|e| usage(format!("--redirect-uri: {e}"))))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut grant_types = if self.grant_types.is_empty() {
-            vec![GrantType::AuthorizationCode, GrantType::RefreshToken]
-        } else {
-            self.grant_types
-                .iter()
-                .map(|g| g.parse().map_err(|e| usage(format!("--grant-type: {e}"))))
-                .collect::<Result<Vec<_>, _>>()?
+        let metadata = ClientMetadata {
+            client_name: Some(self.name),
+            redirect_uris: self.redirect_uris,
+            grant_types: self.grant_types,
+            token_endpoint_auth_method: Some(
+                if self.public {
+                    "none"
+                } else {
+                    "client_secret_basic"
+                }
+                .into(),
+            ),
+            id_token_signed_response_alg: Some(self.id_token_alg),
+            signature_method: Some(self.signature_method),
+            subject_type: Some(self.subject_type),
+            sector_identifier: self.sector_identifier,
+            post_logout_redirect_uris: self.post_logout_redirect_uris,
+            backchannel_logout_uri: self.backchannel_logout_uri,
+            ..ClientMetadata::default()
         };
-        grant_types.sort();
-        grant_types.dedup();
-        let redirects = grant_types
-            .iter()
-            .any(|g| matches!(g, GrantType::AuthorizationCode | GrantType::Implicit));
-        if redirects && redirect_uris.is_empty() {
-            return Err(usage(
-                "--redirect-uri is required for the authorization_code and implicit grants".into(),
-            ));
-        }
-        if self.public && grant_types.contains(&GrantType::ClientCredentials) {
-            return Err(usage(
-                "a --public client cannot use the client_credentials grant".into(),
-            ));
-        }
-        let signature_method: SignatureMethod = self
-            .signature_method
-            .parse()
-            .map_err(|e| usage(format!("--signature-method: {e}")))?;
-        let id_token_alg: IdTokenAlg = self
-            .id_token_alg
-            .parse()
-            .map_err(|e| usage(format!("--id-token-alg: {e}")))?;
-        if self.public && id_token_alg == IdTokenAlg::HS256 {
-            return Err(usage(
-                "--id-token-alg HS256 needs a client secret, so not with --public".into(),
-            ));
-        }
-        let post_logout_redirect_uris = self
-            .post_logout_redirect_uris
-            .iter()
-            .map(|u| {
-                RedirectUri::parse(u).map_err(|e| usage(format!("--post-logout-redirect-uri: {e}")))
+        let client_id = self
+            .client_id
+            .map(|id| ClientId::parse(&id))
+            .transpose()
+            .map_err(CliError::Usage)?;
+        metadata
+            .into_client(client_id, SystemClock.now())
+            .map_err(|e| {
+                let flag = match e.field {
+                    "client_name" => "--name",
+                    "redirect_uris" => "--redirect-uri",
+                    "grant_types" => "--grant-type",
+                    "token_endpoint_auth_method" => "--public",
+                    "id_token_signed_response_alg" => "--id-token-alg",
+                    "signature_method" => "--signature-method",
+                    "subject_type" => "--subject-type",
+                    "sector_identifier" => "--sector-identifier",
+                    "post_logout_redirect_uris" => "--post-logout-redirect-uri",
+                    "backchannel_logout_uri" => "--backchannel-logout-uri",
+                    other => other,
+                };
+                CliError::Usage(format!("{flag}: {}", e.message))
             })
-            .collect::<Result<Vec<_>, _>>()?;
-        let backchannel_logout_uri = self
-            .backchannel_logout_uri
-            .as_deref()
-            .map(|u| {
-                RedirectUri::parse(u).map_err(|e| usage(format!("--backchannel-logout-uri: {e}")))
-            })
-            .transpose()?;
-        let sector_identifier = match self.subject_type.as_str() {
-            "public" if self.sector_identifier.is_some() => {
-                return Err(usage(
-                    "--sector-identifier goes with --subject-type pairwise".into(),
-                ))
-            }
-            "public" => None,
-            "pairwise" => Some(sector(self.sector_identifier, &redirect_uris)?),
-            other => {
-                return Err(usage(format!(
-                    "--subject-type: '{other}' (expected public or pairwise)"
-                )))
-            }
-        };
-        let client_id = match self.client_id {
-            Some(id) => ClientId::parse(&id).map_err(usage)?,
-            None => ClientId::parse(&random_token(16)).map_err(usage)?,
-        };
-        let secret = (!self.public).then(|| random_token(32));
-        let auth_method = if self.public {
-            TokenEndpointAuthMethod::None
-        } else {
-            TokenEndpointAuthMethod::ClientSecretBasic
-        };
-        let client = Client {
-            client_id,
-            name,
-            redirect_uris,
-            grant_types,
-            auth_method,
-            signature_method,
-            id_token_alg,
-            post_logout_redirect_uris,
-            backchannel_logout_uri,
-            sector_identifier,
-            sealed_secret: None,
-            created_at: SystemClock.now(),
-        };
-        Ok((client, secret))
-    }
-}
-
-/// The pairwise sector: given, or the one host all redirect URIs share (OpenID Connect Core
-/// §8.1 without a sector_identifier_uri document).
-fn sector(given: Option<String>, redirect_uris: &[RedirectUri]) -> Result<String, CliError> {
-    if let Some(sector) = given
-        .map(|s| s.trim().to_ascii_lowercase())
-        .filter(|s| !s.is_empty())
-    {
-        return Ok(sector);
-    }
-    let hosts: Vec<String> = redirect_uris
-        .iter()
-        .filter_map(|u| {
-            url::Url::parse(u.as_str())
-                .ok()?
-                .host_str()
-                .map(str::to_string)
-        })
-        .collect();
-    match hosts.split_first() {
-        Some((first, rest)) if rest.iter().all(|h| h == first) => Ok(first.clone()),
-        _ => Err(CliError::Usage(
-            "--subject-type pairwise: the redirect URIs have different hosts, so name the sector with --sector-identifier".into(),
-        )),
     }
 }
 
@@ -229,23 +146,7 @@ pub(super) fn seal_secret(client: &mut Client, secret: Option<&str>, key: &Secre
 
 /// The client as JSON (RFC 7591 names), with the secret when it was just issued.
 pub(super) fn client_json(client: &Client, secret: Option<&str>) -> serde_json::Value {
-    let mut value = json!({
-        "client_id": client.client_id.as_str(),
-        "client_name": client.name,
-        "redirect_uris": client.redirect_uris.iter().map(|u| u.as_str()).collect::<Vec<_>>(),
-        "grant_types": client.grant_types.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
-        "token_endpoint_auth_method": client.auth_method.as_str(),
-        "signature_method": client.signature_method.as_str(),
-        "id_token_signed_response_alg": client.id_token_alg.as_str(),
-        "subject_type": if client.sector_identifier.is_some() { "pairwise" } else { "public" },
-        "post_logout_redirect_uris": client.post_logout_redirect_uris.iter().map(|u| u.as_str()).collect::<Vec<_>>(),
-    });
-    if let Some(uri) = &client.backchannel_logout_uri {
-        value["backchannel_logout_uri"] = json!(uri.as_str());
-    }
-    if let Some(sector) = &client.sector_identifier {
-        value["sector_identifier"] = json!(sector);
-    }
+    let mut value = metadata_json(client);
     if let Some(secret) = secret {
         value["client_secret"] = json!(secret);
     }

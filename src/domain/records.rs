@@ -62,6 +62,16 @@ pub struct Client {
     pub backchannel_logout_uri: Option<RedirectUri>,
     /// `Some(sector)`: the client sees pairwise subject identifiers for that sector.
     pub sector_identifier: Option<String>,
+    /// Who may manage it in the developer portal.
+    pub owner: Option<UserId>,
+    /// Shown on the consent page and in the portal.
+    pub description: Option<String>,
+    /// The site's home page (RFC 7591 `client_uri`).
+    pub client_uri: Option<String>,
+    /// The site's logo, shown on the consent page (RFC 7591 `logo_uri`).
+    pub logo_uri: Option<String>,
+    /// RFC 7592: the hash of the token that reads, updates and deletes this registration.
+    pub registration_token_hash: Option<String>,
     /// The client secret, AEAD-sealed with the server key; `None` for public clients.
     pub sealed_secret: Option<Vec<u8>>,
     pub created_at: UnixTime,

@@ -8,6 +8,7 @@ pub mod grants;
 pub mod params;
 pub mod pkce;
 pub mod redirect;
+pub mod registration;
 pub mod response_type;
 pub mod token_response;
 pub mod tokens;

@@ -80,6 +80,12 @@ pub trait Store: Send + Sync + 'static {
     fn find_client(&self, client_id: &ClientId) -> StoreResult<Option<Client>>;
     /// Every client, oldest first.
     fn list_clients(&self) -> StoreResult<Vec<Client>>;
+    /// The clients a person registered in the developer portal.
+    fn list_owned_clients(&self, owner: UserId) -> StoreResult<Vec<Client>>;
+    /// Replaces a client's registration (not its id).
+    fn update_client(&self, client: Client) -> StoreFuture<()>;
+    /// Deletes a client and everything issued to it; whether it existed.
+    fn delete_client(&self, client_id: ClientId) -> StoreFuture<bool>;
 
     /// Makes two users contacts of each other with `relationship` (idempotent; updates it).
     fn add_contact(

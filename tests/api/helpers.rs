@@ -213,6 +213,11 @@ async fn register(
         post_logout_redirect_uris: vec![],
         backchannel_logout_uri: None,
         sector_identifier: None,
+        owner: None,
+        description: None,
+        client_uri: None,
+        logo_uri: None,
+        registration_token_hash: None,
         sealed_secret: secret
             .as_ref()
             .map(|s| key.seal(id.as_bytes(), s.as_bytes())),
@@ -341,6 +346,11 @@ impl TestApp {
             post_logout_redirect_uris: vec![],
             backchannel_logout_uri: None,
             sector_identifier: None,
+            owner: None,
+            description: None,
+            client_uri: None,
+            logo_uri: None,
+            registration_token_hash: None,
             sealed_secret: Some(key.seal(id.as_bytes(), secret.as_bytes())),
             created_at: SystemClock.now(),
         };

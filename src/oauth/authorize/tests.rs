@@ -23,6 +23,11 @@ fn client(public: bool, grants: &[GrantType], uris: &[&str]) -> Client {
         post_logout_redirect_uris: vec![],
         backchannel_logout_uri: None,
         sector_identifier: None,
+        owner: None,
+        description: None,
+        client_uri: None,
+        logo_uri: None,
+        registration_token_hash: None,
         sealed_secret: None,
         created_at: 0,
     }

@@ -78,6 +78,11 @@ mod tests {
             post_logout_redirect_uris: vec![],
             backchannel_logout_uri: None,
             sector_identifier: None,
+            owner: None,
+            description: None,
+            client_uri: None,
+            logo_uri: None,
+            registration_token_hash: None,
             sealed_secret: None,
             created_at: 0,
         }

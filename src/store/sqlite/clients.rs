@@ -8,7 +8,8 @@ use crate::store::{Client, StoreError, StoreResult};
 
 const COLUMNS: &str = "client_id, name, redirect_uris, grant_types, auth_method, \
                        signature_method, sealed_secret, created_at, id_token_alg, \
-                       post_logout_redirect_uris, backchannel_logout_uri, sector_identifier";
+                       post_logout_redirect_uris, backchannel_logout_uri, sector_identifier, \
+                       owner_user_id, description, client_uri, logo_uri, registration_token_hash";
 
 fn bad_row(column: usize, message: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, message.into())
@@ -48,6 +49,11 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Client> {
             .collect(),
         backchannel_logout_uri: backchannel.map(RedirectUri::from_trusted),
         sector_identifier: row.get(11)?,
+        owner: row.get(12)?,
+        description: row.get(13)?,
+        client_uri: row.get(14)?,
+        logo_uri: row.get(15)?,
+        registration_token_hash: row.get(16)?,
     })
 }
 
@@ -66,7 +72,7 @@ pub(super) fn create(conn: &Connection, client: &Client) -> StoreResult<()> {
     let logout_uris = uri_list(&client.post_logout_redirect_uris)?;
     let grants: Vec<&str> = client.grant_types.iter().map(|g| g.as_str()).collect();
     conn.prepare_cached(&format!(
-        "INSERT INTO clients ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        "INSERT INTO clients ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
     ))
     .and_then(|mut s| {
         s.execute(params![
@@ -85,6 +91,11 @@ pub(super) fn create(conn: &Connection, client: &Client) -> StoreResult<()> {
                 .as_ref()
                 .map(RedirectUri::as_str),
             client.sector_identifier,
+            client.owner,
+            client.description,
+            client.client_uri,
+            client.logo_uri,
+            client.registration_token_hash,
         ])
     })
     .map_err(db_error)?;
@@ -109,5 +120,65 @@ pub(super) fn list(conn: &Connection) -> rusqlite::Result<Vec<Client>> {
         "SELECT {COLUMNS} FROM clients ORDER BY created_at, client_id"
     ))?
     .query_map([], from_row)?
+    .collect()
+}
+
+/// Replaces everything about a client but its id and creation time.
+pub(super) fn update(conn: &Connection, client: &Client) -> StoreResult<()> {
+    let uris = uri_list(&client.redirect_uris)?;
+    let logout_uris = uri_list(&client.post_logout_redirect_uris)?;
+    let grants: Vec<&str> = client.grant_types.iter().map(|g| g.as_str()).collect();
+    let changed = conn
+        .prepare_cached(
+            "UPDATE clients SET name = ?2, redirect_uris = ?3, grant_types = ?4, auth_method = ?5,
+                 signature_method = ?6, sealed_secret = ?7, id_token_alg = ?8,
+                 post_logout_redirect_uris = ?9, backchannel_logout_uri = ?10,
+                 sector_identifier = ?11, owner_user_id = ?12, description = ?13, client_uri = ?14,
+                 logo_uri = ?15, registration_token_hash = ?16
+             WHERE client_id = ?1",
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                client.client_id.as_str(),
+                client.name,
+                uris,
+                grants.join(" "),
+                client.auth_method.as_str(),
+                client.signature_method.as_str(),
+                client.sealed_secret,
+                client.id_token_alg.as_str(),
+                logout_uris,
+                client
+                    .backchannel_logout_uri
+                    .as_ref()
+                    .map(RedirectUri::as_str),
+                client.sector_identifier,
+                client.owner,
+                client.description,
+                client.client_uri,
+                client.logo_uri,
+                client.registration_token_hash,
+            ])
+        })
+        .map_err(db_error)?;
+    if changed == 0 {
+        return Err(StoreError::NotFound("no such client".into()));
+    }
+    Ok(())
+}
+
+/// Deletes a client; its codes, grants, tokens and consents go with it.
+pub(super) fn delete(conn: &Connection, client_id: &ClientId) -> StoreResult<bool> {
+    conn.prepare_cached("DELETE FROM clients WHERE client_id = ?1")
+        .and_then(|mut s| s.execute([client_id.as_str()]))
+        .map(|n| n > 0)
+        .map_err(db_error)
+}
+
+pub(super) fn list_owned(conn: &Connection, owner: i64) -> rusqlite::Result<Vec<Client>> {
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM clients WHERE owner_user_id = ?1 ORDER BY created_at, client_id"
+    ))?
+    .query_map([owner], from_row)?
     .collect()
 }

@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_widgets.sql"),
     include_str!("migrations/0007_accounts.sql"),
     include_str!("migrations/0008_session_activity.sql"),
+    include_str!("migrations/0009_client_registration.sql"),
 ];
 
 /// Idle read connections kept for reuse.
@@ -221,6 +222,15 @@ impl Store for SqliteStore {
     }
     fn list_clients(&self) -> StoreResult<Vec<Client>> {
         self.read(clients::list)
+    }
+    fn list_owned_clients(&self, owner: UserId) -> StoreResult<Vec<Client>> {
+        self.read(|c| clients::list_owned(c, owner))
+    }
+    fn update_client(&self, client: Client) -> StoreFuture<()> {
+        self.write(move |c| clients::update(c, &client))
+    }
+    fn delete_client(&self, client_id: ClientId) -> StoreFuture<bool> {
+        self.write(move |c| clients::delete(c, &client_id))
     }
 
     fn add_contact(
