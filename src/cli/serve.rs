@@ -47,6 +47,9 @@ pub struct ServeArgs {
     /// Folder that receives mail when no SMTP server is set (default: <database file>.outbox).
     #[arg(long, env = "VZCONNECT_OUTBOX")]
     outbox: Option<std::path::PathBuf>,
+    /// The initial access token that POST /register requires (default: registration is open).
+    #[arg(long, env = "VZCONNECT_REGISTRATION_TOKEN", hide_env_values = true)]
+    registration_token: Option<String>,
     /// Seconds a widget credential lives.
     #[arg(long, env = "VZCONNECT_WIDGET_TOKEN_TTL", default_value_t = 3600)]
     widget_token_ttl: i64,
@@ -107,6 +110,7 @@ pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliErr
         keys: SigningKeys::default(),
         http: reqwest::Client::new(),
         mailer,
+        registration_token: args.registration_token.clone(),
         matrix: MatrixSettings::new(
             args.matrix_server_name
                 .clone()

@@ -16,6 +16,7 @@ pub struct Endpoints<'a> {
     pub revocation: &'a str,
     pub introspection: &'a str,
     pub end_session: &'a str,
+    pub registration: &'a str,
 }
 
 /// Claims the server can return (UserInfo and id_token).
@@ -76,6 +77,7 @@ pub fn document(issuer: &str, endpoints: &Endpoints<'_>) -> Value {
         "revocation_endpoint": url(endpoints.revocation),
         "introspection_endpoint": url(endpoints.introspection),
         "end_session_endpoint": url(endpoints.end_session),
+        "registration_endpoint": url(endpoints.registration),
         "scopes_supported": Scope::ALL.map(Scope::as_str),
         "response_types_supported": response_type::SUPPORTED,
         "response_modes_supported": ["query", "fragment", "form_post"],

@@ -16,6 +16,7 @@ pub async fn discovery_get(state: web::Data<AppState>) -> HttpResponse {
         revocation: router::REVOKE,
         introspection: router::INTROSPECT,
         end_session: router::LOGOUT,
+        registration: router::REGISTER,
     };
     HttpResponse::Ok()
         .insert_header(("Access-Control-Allow-Origin", "*"))

@@ -23,6 +23,7 @@ mod matrix;
 mod metrics;
 mod pages;
 mod poco;
+mod register;
 mod responses;
 mod revoke;
 pub mod router;
@@ -59,6 +60,8 @@ pub struct AppState {
     pub matrix: MatrixSettings,
     /// Outgoing mail (verification and reset links).
     pub mailer: crate::mail::Mailer,
+    /// The initial access token `/register` requires (`None`: registration is open).
+    pub registration_token: Option<String>,
     /// The issuer URL without a trailing slash; every absolute URL starts with it.
     pub issuer: String,
     /// Whether cookies get `Secure` (the issuer is https).

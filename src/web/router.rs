@@ -5,7 +5,7 @@ use actix_web::web;
 
 use super::{
     account, assets, authorize, consent, demo, discovery, docs, home, introspect, jwks, login,
-    logout, matrix, poco, revoke, signup, token, userinfo, widgets_demo,
+    logout, matrix, poco, register, revoke, signup, token, userinfo, widgets_demo,
 };
 
 /// Authorization endpoint.
@@ -66,6 +66,12 @@ pub const DEMO_WIDGET: &str = "/demo/widget";
 pub const DEMO_WIDGET_CREDENTIALS: &str = "/demo/widget/credentials";
 /// The example widget's backend that verifies them.
 pub const DEMO_WIDGET_VERIFY: &str = "/demo/widget/verify";
+/// Dynamic client registration (RFC 7591).
+pub const REGISTER: &str = "/register";
+/// One registration (RFC 7592).
+pub const REGISTRATION: &str = "/register/{client_id}";
+/// The developer portal.
+pub const DEVELOPERS: &str = "/developers";
 /// The person's own page.
 pub const ACCOUNT: &str = "/account";
 /// Creating an account.
@@ -125,6 +131,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(OAUTH_METADATA, web::get().to(discovery::discovery_get))
         .route(DEMO_CALLBACK, web::get().to(demo::demo_callback_get))
         .route(FORGET_WIDGET, web::post().to(home::forget_widget_post))
+        .route(REGISTER, web::post().to(register::register_post))
+        .route(REGISTRATION, web::get().to(register::registration_get))
+        .route(REGISTRATION, web::put().to(register::registration_put))
+        .route(
+            REGISTRATION,
+            web::delete().to(register::registration_delete),
+        )
         .route(ACCOUNT, web::get().to(account::account_get))
         .route("/account/profile", web::post().to(account::profile_post))
         .route("/account/password", web::post().to(account::password_post))

@@ -127,6 +127,7 @@ pub async fn spawn_app_with_widget_ttl(widget_ttl: i64) -> TestApp {
         metrics: Metrics::default(),
         keys: SigningKeys::default(),
         http: reqwest::Client::new(),
+        registration_token: None,
         mailer: vzconnect::mail::Mailer::new(None, outbox.clone(), "vzconnect <noreply@localhost>")
             .unwrap(),
         matrix: vzconnect::web::MatrixSettings::new(

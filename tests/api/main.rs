@@ -21,6 +21,7 @@ mod poco;
 mod poco_docs;
 mod portable_contacts;
 mod refresh_and_revoke;
+mod registration;
 mod robustness;
 mod store;
 mod token_errors;

@@ -1,0 +1,224 @@
+//! Dynamic client registration: `POST /register` (RFC 7591), open or guarded by the initial
+//! access token `--registration-token`, and `GET|PUT|DELETE /register/{client_id}` (RFC 7592)
+//! with the registration access token handed out at registration.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+
+use super::{router, AppState};
+use crate::crypto::{constant_time_eq, hash_token, random_token};
+use crate::domain::records::Client;
+use crate::domain::ClientId;
+use crate::oauth::registration::{metadata_json, ClientMetadata, RegistrationError};
+
+fn error(status: StatusCode, code: &str, description: &str) -> HttpResponse {
+    let mut response = HttpResponse::build(status);
+    response.insert_header(("Cache-Control", "no-store"));
+    if status == StatusCode::UNAUTHORIZED {
+        response.insert_header((
+            "WWW-Authenticate",
+            format!(r#"Bearer realm="vzconnect", error="{code}""#),
+        ));
+    }
+    response.json(json!({ "error": code, "error_description": description }))
+}
+
+fn refused(e: &RegistrationError) -> HttpResponse {
+    error(
+        StatusCode::BAD_REQUEST,
+        e.code,
+        &format!("{}: {}", e.field, e.message),
+    )
+}
+
+fn bearer(req: &HttpRequest) -> Option<&str> {
+    req.headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+}
+
+fn parse(body: &[u8]) -> Result<ClientMetadata, HttpResponse> {
+    serde_json::from_slice(body).map_err(|e| {
+        error(
+            StatusCode::BAD_REQUEST,
+            "invalid_client_metadata",
+            &format!("the body is not client metadata: {e}"),
+        )
+    })
+}
+
+fn answer(
+    state: &AppState,
+    status: StatusCode,
+    client: &Client,
+    secret: Option<&str>,
+    token: Option<&str>,
+) -> HttpResponse {
+    let mut body = metadata_json(client);
+    if let Some(secret) = secret {
+        body["client_secret"] = json!(secret);
+        body["client_secret_expires_at"] = json!(0);
+    }
+    if let Some(token) = token {
+        body["registration_access_token"] = json!(token);
+    }
+    body["registration_client_uri"] = json!(format!(
+        "{}{}/{}",
+        state.issuer,
+        router::REGISTER,
+        client.client_id
+    ));
+    HttpResponse::build(status)
+        .insert_header(("Cache-Control", "no-store"))
+        .json(body)
+}
+
+/// `POST /register`.
+pub async fn register_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    if let Some(expected) = &state.registration_token {
+        let given = bearer(&req).unwrap_or("");
+        if !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_token",
+                "registration needs the initial access token",
+            );
+        }
+    }
+    let metadata = match parse(&body) {
+        Ok(m) => m,
+        Err(response) => return response,
+    };
+    let (mut client, secret) = match metadata.into_client(None, state.clock.now()) {
+        Ok(created) => created,
+        Err(e) => return refused(&e),
+    };
+    let token = random_token(32);
+    client.registration_token_hash = Some(hash_token(&token));
+    client.sealed_secret = secret.as_ref().map(|s| {
+        state
+            .key
+            .seal(client.client_id.as_str().as_bytes(), s.as_bytes())
+    });
+    if state.store.create_client(client.clone()).await.is_err() {
+        return error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "the client could not be stored",
+        );
+    }
+    answer(
+        &state,
+        StatusCode::CREATED,
+        &client,
+        secret.as_deref(),
+        Some(&token),
+    )
+}
+
+/// The client a registration access token manages, or the 401 to answer.
+fn managed(req: &HttpRequest, state: &AppState, id: &str) -> Result<Client, HttpResponse> {
+    let denied = || {
+        error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_token",
+            "the registration access token is not valid for this client",
+        )
+    };
+    let token = bearer(req).ok_or_else(denied)?;
+    let client = ClientId::parse(id)
+        .ok()
+        .and_then(|id| state.store.find_client(&id).ok().flatten())
+        .ok_or_else(denied)?;
+    match &client.registration_token_hash {
+        Some(hash) if constant_time_eq(hash.as_bytes(), hash_token(token).as_bytes()) => Ok(client),
+        _ => Err(denied()),
+    }
+}
+
+/// `GET /register/{client_id}`.
+pub async fn registration_get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    match managed(&req, &state, &path) {
+        Ok(client) => answer(&state, StatusCode::OK, &client, None, None),
+        Err(response) => response,
+    }
+}
+
+/// `PUT /register/{client_id}`: replaces the metadata; id, secret and token stay.
+pub async fn registration_put(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let current = match managed(&req, &state, &path) {
+        Ok(client) => client,
+        Err(response) => return response,
+    };
+    let raw: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    if raw.get("client_id").and_then(Value::as_str) != Some(current.client_id.as_str()) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_client_metadata",
+            "client_id must be the client's own",
+        );
+    }
+    let metadata = match parse(&body) {
+        Ok(m) => m,
+        Err(response) => return response,
+    };
+    let (mut client, _) =
+        match metadata.into_client(Some(current.client_id.clone()), current.created_at) {
+            Ok(updated) => updated,
+            Err(e) => return refused(&e),
+        };
+    if client.is_public() != current.is_public() {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_client_metadata",
+            "token_endpoint_auth_method cannot switch between public and confidential",
+        );
+    }
+    client.sealed_secret = current.sealed_secret.clone();
+    client.registration_token_hash = current.registration_token_hash.clone();
+    client.owner = current.owner;
+    if state.store.update_client(client.clone()).await.is_err() {
+        return error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "the client could not be stored",
+        );
+    }
+    answer(&state, StatusCode::OK, &client, None, None)
+}
+
+/// `DELETE /register/{client_id}`: the client and everything issued to it are gone.
+pub async fn registration_delete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let client = match managed(&req, &state, &path) {
+        Ok(client) => client,
+        Err(response) => return response,
+    };
+    match state.store.delete_client(client.client_id).await {
+        Ok(_) => HttpResponse::NoContent().finish(),
+        Err(_) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "the client could not be deleted",
+        ),
+    }
+}
