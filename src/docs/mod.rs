@@ -15,9 +15,11 @@ use syntect::util::LinesWithEndings;
 static DOCS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/docs");
 
 /// The order of pages in the navigation; others follow alphabetically.
-const ORDER: [&str; 8] = [
+const ORDER: [&str; 10] = [
     "index",
     "quickstart",
+    "flows",
+    "client-registration",
     "token-response",
     "openid-connect",
     "portable-contacts",

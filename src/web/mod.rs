@@ -10,6 +10,7 @@ mod bearer;
 mod consent;
 mod cookies;
 mod demo;
+mod developers;
 mod discovery;
 mod docs;
 mod grants;

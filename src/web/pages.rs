@@ -67,6 +67,50 @@ pub struct SessionLine {
     pub current: bool,
 }
 
+/// A site in the developer portal.
+pub struct PortalClient {
+    pub client_id: String,
+    pub name: String,
+    pub description: String,
+    pub client_uri: String,
+    pub logo_uri: String,
+    /// One per line, as the form edits them.
+    pub redirect_uris: String,
+    pub grant_types: Vec<String>,
+    pub public: bool,
+    pub signature_method: String,
+}
+
+impl PortalClient {
+    /// Whether the site is registered for `grant` (checkbox state).
+    pub fn has(&self, grant: &str) -> bool {
+        self.grant_types.iter().any(|g| g == grant)
+    }
+}
+
+/// The developer portal: my sites and the registration form.
+#[derive(Template)]
+#[template(path = "developers.html")]
+pub struct DevelopersPage<'a> {
+    pub csrf_token: &'a str,
+    pub clients: Vec<PortalClient>,
+    pub error: Option<&'a str>,
+}
+
+/// One of my sites: credentials, quickstart, edit, rotate, delete.
+#[derive(Template)]
+#[template(path = "developer_client.html")]
+pub struct DeveloperClientPage<'a> {
+    pub csrf_token: &'a str,
+    pub client: PortalClient,
+    /// The secret in plain text, only right after creation or rotation.
+    pub secret: Option<&'a str>,
+    pub error: Option<&'a str>,
+    pub authorize_url: &'a str,
+    pub token_url: &'a str,
+    pub redirect_uri: &'a str,
+}
+
 /// The person's own page.
 #[derive(Template)]
 #[template(path = "account.html")]

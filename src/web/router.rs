@@ -4,8 +4,8 @@ use actix_web::http::Method;
 use actix_web::web;
 
 use super::{
-    account, assets, authorize, consent, demo, discovery, docs, home, introspect, jwks, login,
-    logout, matrix, poco, register, revoke, signup, token, userinfo, widgets_demo,
+    account, assets, authorize, consent, demo, developers, discovery, docs, home, introspect, jwks,
+    login, logout, matrix, poco, register, revoke, signup, token, userinfo, widgets_demo,
 };
 
 /// Authorization endpoint.
@@ -137,6 +137,24 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             REGISTRATION,
             web::delete().to(register::registration_delete),
+        )
+        .route(DEVELOPERS, web::get().to(developers::developers_get))
+        .route(DEVELOPERS, web::post().to(developers::developers_post))
+        .route(
+            "/developers/{client_id}",
+            web::get().to(developers::client_get),
+        )
+        .route(
+            "/developers/{client_id}",
+            web::post().to(developers::client_post),
+        )
+        .route(
+            "/developers/{client_id}/secret",
+            web::post().to(developers::rotate_post),
+        )
+        .route(
+            "/developers/{client_id}/delete",
+            web::post().to(developers::delete_post),
         )
         .route(ACCOUNT, web::get().to(account::account_get))
         .route("/account/profile", web::post().to(account::profile_post))

@@ -11,6 +11,7 @@ mod claims;
 mod cli;
 mod code_flow;
 mod demo;
+mod developers;
 mod doc_samples;
 mod docs_site;
 mod helpers;

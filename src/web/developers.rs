@@ -1,0 +1,371 @@
+//! `/developers`: the developer portal. A signed-in person registers sites, sees each one's
+//! client id (and its secret once, at creation or rotation), a quickstart with the real
+//! values, edits, rotates the secret and deletes (which revokes everything issued to it).
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+use super::pages::{DeveloperClientPage, DevelopersPage, PortalClient};
+use super::responses::{error_page, html, see_other, server_error_page};
+use super::{cookies, router, AppState};
+use crate::crypto::random_token;
+use crate::domain::records::{Client, User};
+use crate::domain::ClientId;
+use crate::oauth::registration::ClientMetadata;
+
+fn signed_in(req: &HttpRequest, state: &AppState, back: &str) -> Result<User, HttpResponse> {
+    match cookies::current_user(req, state) {
+        Ok(Some((_, user))) => Ok(user),
+        Ok(None) => Err(see_other(&router::login_url(back, None))),
+        Err(_) => Err(server_error_page()),
+    }
+}
+
+fn with_csrf(
+    req: &HttpRequest,
+    state: &AppState,
+    render: impl FnOnce(&str) -> HttpResponse,
+) -> HttpResponse {
+    let (token, cookie) = cookies::csrf_token(req, state);
+    let mut response = render(&token);
+    if let Some(cookie) = cookie {
+        let _ = response.add_cookie(&cookie);
+    }
+    response
+}
+
+fn line(client: &Client) -> PortalClient {
+    PortalClient {
+        client_id: client.client_id.as_str().to_string(),
+        name: client.name.clone(),
+        description: client.description.clone().unwrap_or_default(),
+        client_uri: client.client_uri.clone().unwrap_or_default(),
+        logo_uri: client.logo_uri.clone().unwrap_or_default(),
+        redirect_uris: client
+            .redirect_uris
+            .iter()
+            .map(|u| u.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        grant_types: client
+            .grant_types
+            .iter()
+            .map(|g| g.as_str().to_string())
+            .collect(),
+        public: client.is_public(),
+        signature_method: client.signature_method.as_str().to_string(),
+    }
+}
+
+/// The registration and edit form (field names as on the page).
+#[derive(Deserialize)]
+pub struct ClientForm {
+    csrf_token: Option<String>,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    client_uri: String,
+    #[serde(default)]
+    logo_uri: String,
+    #[serde(default)]
+    redirect_uris: String,
+    #[serde(default)]
+    client_type: String,
+    #[serde(default)]
+    signature_method: String,
+    authorization_code: Option<String>,
+    refresh_token: Option<String>,
+    implicit: Option<String>,
+    client_credentials: Option<String>,
+}
+
+impl ClientForm {
+    fn metadata(&self) -> ClientMetadata {
+        let grants = [
+            (&self.authorization_code, "authorization_code"),
+            (&self.refresh_token, "refresh_token"),
+            (&self.implicit, "implicit"),
+            (&self.client_credentials, "client_credentials"),
+        ];
+        let text = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+        ClientMetadata {
+            client_name: Some(self.name.clone()),
+            description: text(&self.description),
+            client_uri: text(&self.client_uri),
+            logo_uri: text(&self.logo_uri),
+            redirect_uris: self
+                .redirect_uris
+                .split_whitespace()
+                .map(str::to_string)
+                .collect(),
+            grant_types: grants
+                .iter()
+                .filter(|(on, _)| on.is_some())
+                .map(|(_, g)| g.to_string())
+                .collect(),
+            token_endpoint_auth_method: Some(
+                if self.client_type == "public" {
+                    "none"
+                } else {
+                    "client_secret_basic"
+                }
+                .into(),
+            ),
+            signature_method: text(&self.signature_method),
+            ..ClientMetadata::default()
+        }
+    }
+}
+
+/// `GET /developers`.
+pub async fn developers_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let user = match signed_in(&req, &state, router::DEVELOPERS) {
+        Ok(user) => user,
+        Err(response) => return response,
+    };
+    list(&req, &state, &user, None, StatusCode::OK)
+}
+
+fn list(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &User,
+    error: Option<&str>,
+    status: StatusCode,
+) -> HttpResponse {
+    let Ok(clients) = state.store.list_owned_clients(user.id) else {
+        return server_error_page();
+    };
+    let clients: Vec<PortalClient> = clients.iter().map(line).collect();
+    with_csrf(req, state, |csrf| {
+        html(
+            status,
+            &DevelopersPage {
+                csrf_token: csrf,
+                clients,
+                error,
+            },
+        )
+    })
+}
+
+/// `POST /developers`: registers a site for the signed-in person.
+pub async fn developers_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<ClientForm>,
+) -> HttpResponse {
+    if !cookies::csrf_ok(&req, &state, form.csrf_token.as_deref()) {
+        return error_page(
+            StatusCode::FORBIDDEN,
+            "This form has expired. Go back and try again.",
+        );
+    }
+    let user = match signed_in(&req, &state, router::DEVELOPERS) {
+        Ok(user) => user,
+        Err(response) => return response,
+    };
+    let (mut client, secret) = match form.metadata().into_client(None, state.clock.now()) {
+        Ok(created) => created,
+        Err(e) => {
+            return list(
+                &req,
+                &state,
+                &user,
+                Some(&format!("{}: {}.", e.field, e.message)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+    };
+    client.owner = Some(user.id);
+    client.sealed_secret = secret.as_ref().map(|s| {
+        state
+            .key
+            .seal(client.client_id.as_str().as_bytes(), s.as_bytes())
+    });
+    if state.store.create_client(client.clone()).await.is_err() {
+        return server_error_page();
+    }
+    detail(
+        &req,
+        &state,
+        &client,
+        secret.as_deref(),
+        None,
+        StatusCode::CREATED,
+    )
+}
+
+fn detail(
+    req: &HttpRequest,
+    state: &AppState,
+    client: &Client,
+    secret: Option<&str>,
+    error: Option<&str>,
+    status: StatusCode,
+) -> HttpResponse {
+    let redirect = client
+        .redirect_uris
+        .first()
+        .map(|u| u.as_str().to_string())
+        .unwrap_or_default();
+    let authorize =
+        url::form_urlencoded::Serializer::new(format!("{}{}?", state.issuer, router::AUTHORIZE))
+            .append_pair("response_type", "code")
+            .append_pair("client_id", client.client_id.as_str())
+            .append_pair("redirect_uri", &redirect)
+            .append_pair("scope", "openid profile email")
+            .append_pair("state", "xyz")
+            .finish();
+    let token_url = format!("{}{}", state.issuer, router::TOKEN);
+    with_csrf(req, state, |csrf| {
+        let page = DeveloperClientPage {
+            csrf_token: csrf,
+            client: line(client),
+            secret,
+            error,
+            authorize_url: &authorize,
+            token_url: &token_url,
+            redirect_uri: &redirect,
+        };
+        html(status, &page)
+    })
+}
+
+/// The person's own client `id`, or the response that refuses.
+fn owned(state: &AppState, user: &User, id: &str) -> Result<Client, HttpResponse> {
+    let missing = || {
+        error_page(
+            StatusCode::NOT_FOUND,
+            "You have no site with that client id.",
+        )
+    };
+    let client = ClientId::parse(id)
+        .ok()
+        .and_then(|id| state.store.find_client(&id).ok().flatten())
+        .ok_or_else(missing)?;
+    if client.owner != Some(user.id) {
+        return Err(missing());
+    }
+    Ok(client)
+}
+
+/// `GET /developers/{client_id}`.
+pub async fn client_get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let user = match signed_in(&req, &state, router::DEVELOPERS) {
+        Ok(user) => user,
+        Err(response) => return response,
+    };
+    match owned(&state, &user, &path) {
+        Ok(client) => detail(&req, &state, &client, None, None, StatusCode::OK),
+        Err(response) => response,
+    }
+}
+
+/// Query of the client actions.
+#[derive(Deserialize)]
+pub struct ActionForm {
+    csrf_token: Option<String>,
+}
+
+async fn act(
+    req: &HttpRequest,
+    state: &AppState,
+    id: &str,
+    csrf: Option<&str>,
+) -> Result<Client, HttpResponse> {
+    if !cookies::csrf_ok(req, state, csrf) {
+        return Err(error_page(
+            StatusCode::FORBIDDEN,
+            "This form has expired. Go back and try again.",
+        ));
+    }
+    let user = signed_in(req, state, router::DEVELOPERS)?;
+    owned(state, &user, id)
+}
+
+/// `POST /developers/{client_id}`: saves the edit form.
+pub async fn client_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<ClientForm>,
+) -> HttpResponse {
+    let current = match act(&req, &state, &path, form.csrf_token.as_deref()).await {
+        Ok(client) => client,
+        Err(response) => return response,
+    };
+    let mut metadata = form.metadata();
+    metadata.token_endpoint_auth_method = Some(current.auth_method.as_str().into());
+    let (mut client, _) =
+        match metadata.into_client(Some(current.client_id.clone()), current.created_at) {
+            Ok(updated) => updated,
+            Err(e) => {
+                return detail(
+                    &req,
+                    &state,
+                    &current,
+                    None,
+                    Some(&format!("{}: {}.", e.field, e.message)),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+            }
+        };
+    client.sealed_secret = current.sealed_secret.clone();
+    client.owner = current.owner;
+    client.registration_token_hash = current.registration_token_hash.clone();
+    match state.store.update_client(client.clone()).await {
+        Ok(()) => detail(&req, &state, &client, None, None, StatusCode::OK),
+        Err(_) => server_error_page(),
+    }
+}
+
+/// `POST /developers/{client_id}/secret`: a new secret, shown once; the old one stops working.
+pub async fn rotate_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<ActionForm>,
+) -> HttpResponse {
+    let mut client = match act(&req, &state, &path, form.csrf_token.as_deref()).await {
+        Ok(client) => client,
+        Err(response) => return response,
+    };
+    if client.is_public() {
+        return error_page(StatusCode::BAD_REQUEST, "A public client has no secret.");
+    }
+    let secret = random_token(32);
+    client.sealed_secret = Some(
+        state
+            .key
+            .seal(client.client_id.as_str().as_bytes(), secret.as_bytes()),
+    );
+    match state.store.update_client(client.clone()).await {
+        Ok(()) => detail(&req, &state, &client, Some(&secret), None, StatusCode::OK),
+        Err(_) => server_error_page(),
+    }
+}
+
+/// `POST /developers/{client_id}/delete`: removes the site and revokes everything issued to it.
+pub async fn delete_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<ActionForm>,
+) -> HttpResponse {
+    let client = match act(&req, &state, &path, form.csrf_token.as_deref()).await {
+        Ok(client) => client,
+        Err(response) => return response,
+    };
+    match state.store.delete_client(client.client_id).await {
+        Ok(_) => see_other(router::DEVELOPERS),
+        Err(_) => server_error_page(),
+    }
+}
