@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use crate::helpers::*;
 
-/// Runs one Node script from tests/browser with the server's address and a token of alice's.
+/// Runs one Node script from tests/browser with the server's address, a token of alice's and
+/// the web client's credentials.
 async fn run_browser_script(script: &str, app: &TestApp, scope: &str) {
     let code = app.code_for(&app.web, scope).await;
     let body: Value = app.redeem(&app.web, &code).await.json().await.unwrap();
@@ -29,6 +30,12 @@ async fn run_browser_script(script: &str, app: &TestApp, scope: &str) {
             ),
             ("VZ_MATRIX_USER", format!("@alice:{server_name}")),
             ("VZ_PASSWORD", PASSWORD.to_string()),
+            ("VZ_OUTBOX", app.outbox.display().to_string()),
+            ("VZ_CLIENT_ID", app.web.id.clone()),
+            (
+                "VZ_CLIENT_SECRET",
+                app.web.secret.clone().unwrap_or_default(),
+            ),
         ];
         move || Command::new("node").arg(script).envs(envs).output()
     })
@@ -48,4 +55,10 @@ async fn run_browser_script(script: &str, app: &TestApp, scope: &str) {
 async fn widget_sign_in_with_matrix_widget_api_in_headless_chromium() {
     let app = spawn_app().await;
     run_browser_script("widgets.mjs", &app, "openid").await;
+}
+
+#[tokio::test]
+async fn signup_portal_account_and_docs_in_headless_chromium() {
+    let app = spawn_app().await;
+    run_browser_script("web.mjs", &app, "openid").await;
 }

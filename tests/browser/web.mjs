@@ -1,0 +1,152 @@
+// The web experience in headless Chromium: signup → verify email from the outbox → sign in →
+// authorize → consent → code; a developer registers a site in the portal and completes a flow
+// with it; the account page revokes a connected site and its token then gets 401; docs pages.
+// Every page is checked at 360 px and 1280 px for horizontal overflow, and screenshotted.
+// Needs VZ_ISSUER, VZ_OUTBOX and VZ_CLIENT_ID / VZ_CLIENT_SECRET (a confidential client with
+// redirect URI http://127.0.0.1/callback).
+
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const issuer = process.env.VZ_ISSUER;
+const outbox = process.env.VZ_OUTBOX;
+const screenshots = process.env.SCREENSHOT_DIR || path.join(here, "../../target/browser-screenshots");
+const callback = "http://127.0.0.1/callback";
+fs.mkdirSync(screenshots, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+let failures = 0;
+
+function expect(ok, message) {
+  if (!ok) throw new Error(message);
+}
+
+async function checkLayout(page, name) {
+  for (const width of [360, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow <= 0, `${name} overflows ${overflow}px at ${width}px`);
+    await page.screenshot({ path: path.join(screenshots, `web-${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+async function scenario(name, run) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.route(`${callback}**`, (route) => route.fulfill({ contentType: "text/html", body: "<p>callback</p>" }));
+  try {
+    await run(page);
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failures++;
+    console.log(`FAIL ${name}: ${e.message}`);
+  } finally {
+    await page.screenshot({ path: path.join(screenshots, `web-${name}.png`), fullPage: true });
+    await context.close();
+  }
+}
+
+function lastMailLink(prefix) {
+  const mails = fs.readdirSync(outbox).filter((f) => f.endsWith(".eml")).map((f) => path.join(outbox, f));
+  mails.sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs);
+  const raw = fs.readFileSync(mails[mails.length - 1], "utf8").replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+  const start = raw.indexOf(prefix);
+  expect(start >= 0, `no ${prefix} link in the mail`);
+  return raw.slice(start).split(/\s/)[0];
+}
+
+// Authorizes `clientId` for openid and returns the code from the callback.
+async function authorize(page, clientId) {
+  const query = new URLSearchParams({ response_type: "code", client_id: clientId, redirect_uri: callback, scope: "openid email", state: "s1" });
+  await page.goto(`${issuer}/oauth/authorize?${query}`);
+  if (page.url().includes("/consent")) {
+    await checkLayout(page, "consent");
+    await page.getByRole("button", { name: "Allow" }).click();
+  }
+  await page.waitForURL(`${callback}**`);
+  const url = new URL(page.url());
+  expect(url.searchParams.get("state") === "s1", "state echoed");
+  return url.searchParams.get("code");
+}
+
+async function exchange(code, clientId, secret) {
+  const response = await fetch(`${issuer}/oauth/token`, {
+    method: "POST",
+    headers: { Authorization: "Basic " + Buffer.from(`${clientId}:${secret}`).toString("base64"), "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: callback }),
+  });
+  expect(response.status === 200, `token endpoint answered ${response.status}`);
+  return response.json();
+}
+
+async function signIn(page, username, password) {
+  await page.goto(`${issuer}/login`);
+  await checkLayout(page, "login");
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+const password = "saffron window 58 harbor";
+await scenario("signup-verify-authorize", async (page) => {
+  await page.goto(`${issuer}/signup`);
+  await checkLayout(page, "signup");
+  await page.getByLabel("Username").fill("dora");
+  await page.getByLabel("Email").fill("dora@example.org");
+  await page.getByLabel("Full name").fill("Dora Explorer");
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByText("Your account is ready").waitFor();
+  await page.goto(lastMailLink(`${issuer}/verify-email?token=`));
+  await page.getByText("your email address is confirmed").waitFor();
+  await page.context().clearCookies();
+  await signIn(page, "dora", password);
+  await page.waitForURL(`${issuer}/`);
+  const code = await authorize(page, process.env.VZ_CLIENT_ID);
+  expect(code && code.length > 20, "a code arrived");
+});
+
+await scenario("developer-portal-flow", async (page) => {
+  await signIn(page, "dora", password);
+  await page.goto(`${issuer}/developers`);
+  await checkLayout(page, "developers");
+  await page.getByLabel("Site name").fill("Dora's Site");
+  await page.getByLabel("Redirect URIs (one per line)").fill(callback);
+  await page.getByRole("button", { name: "Register" }).click();
+  const clientId = await page.locator("#client-id").textContent();
+  const secret = await page.locator("#client-secret").textContent();
+  await checkLayout(page, "developer-client");
+  const code = await authorize(page, clientId);
+  const tokens = await exchange(code, clientId, secret);
+  expect(tokens.user_id && tokens.signature, "the new site gets the VZ fields");
+});
+
+await scenario("account-revokes-a-site", async (page) => {
+  await signIn(page, "dora", password);
+  const code = await authorize(page, process.env.VZ_CLIENT_ID);
+  const tokens = await exchange(code, process.env.VZ_CLIENT_ID, process.env.VZ_CLIENT_SECRET);
+  const read = () => fetch(tokens.user_id, { headers: { Authorization: `Bearer ${tokens.access_token}` } }).then((r) => r.status);
+  expect((await read()) === 200, "the token works before");
+  await page.goto(`${issuer}/account`);
+  await checkLayout(page, "account");
+  await page.getByRole("button", { name: /Revoke access for/ }).first().click();
+  await page.getByText("The site is disconnected").waitFor();
+  expect((await read()) === 401, "the revoked site's token gets 401");
+});
+
+await scenario("docs", async (page) => {
+  await page.goto(`${issuer}/docs/token-response`);
+  await checkLayout(page, "docs");
+  await page.getByRole("tab", { name: "python" }).click();
+  expect(await page.getByRole("tabpanel").filter({ hasText: "hmac.compare_digest" }).isVisible(), "the python tab shows its sample");
+});
+
+await browser.close();
+process.exit(failures ? 1 : 0);
