@@ -49,7 +49,7 @@ pub fn start_server(
                     .add(("Referrer-Policy", "no-referrer"))
                     .add((
                         "Content-Security-Policy",
-                        "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+                        "default-src 'self'; img-src 'self' https: data:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
                     )),
             )
             .wrap_fn(|req, srv| {

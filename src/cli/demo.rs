@@ -9,8 +9,9 @@ use crate::crypto::SecretKey;
 use crate::domain::records::NewUser;
 use crate::domain::{ClientId, Sub};
 use crate::store::Store;
+use crate::web::router::PLAYGROUND;
 use crate::web::router::{demo_redirect_uri, AUTHORIZE};
-use crate::web::DEMO_CLIENT_ID;
+use crate::web::{DEMO_CLIENT_ID, PLAYGROUND_CLIENT_ID};
 
 /// The demo user's login name.
 pub const DEMO_USERNAME: &str = "demo";
@@ -76,6 +77,7 @@ pub async fn ensure(store: &dyn Store, key: &SecretKey, issuer: &str) -> Result<
             secret.ok_or_else(|| CliError::Runtime("the demo client has no secret".into()))?
         }
     };
+    ensure_playground(store, key, issuer).await?;
     let start = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("response_type", "code")
         .append_pair("client_id", DEMO_CLIENT_ID)
@@ -89,5 +91,34 @@ pub async fn ensure(store: &dyn Store, key: &SecretKey, issuer: &str) -> Result<
     println!("  export VZ_DEMO_SECRET={secret}");
     println!("  start here: {issuer}{AUTHORIZE}?{start}");
     println!("  walk-through: docs/quickstart.md");
+    Ok(())
+}
+
+/// The docs playground's client: confidential, its redirect URI the playground page itself.
+async fn ensure_playground(
+    store: &dyn Store,
+    key: &SecretKey,
+    issuer: &str,
+) -> Result<(), CliError> {
+    let client_id = ClientId::parse(PLAYGROUND_CLIENT_ID).map_err(CliError::Runtime)?;
+    if store.find_client(&client_id)?.is_some() {
+        return Ok(());
+    }
+    let spec = ClientSpec {
+        client_id: Some(PLAYGROUND_CLIENT_ID.into()),
+        name: "vzconnect playground".into(),
+        redirect_uris: vec![format!("{issuer}{PLAYGROUND}")],
+        public: false,
+        grant_types: vec!["authorization_code".into()],
+        signature_method: "hmac-sha256".into(),
+        id_token_alg: "RS256".into(),
+        post_logout_redirect_uris: Vec::new(),
+        backchannel_logout_uri: None,
+        subject_type: "public".into(),
+        sector_identifier: None,
+    };
+    let (mut client, secret) = spec.build()?;
+    seal_secret(&mut client, secret.as_deref(), key);
+    store.create_client(client).await?;
     Ok(())
 }

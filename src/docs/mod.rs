@@ -15,9 +15,10 @@ use syntect::util::LinesWithEndings;
 static DOCS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/docs");
 
 /// The order of pages in the navigation; others follow alphabetically.
-const ORDER: [&str; 10] = [
+const ORDER: [&str; 11] = [
     "index",
     "quickstart",
+    "playground",
     "flows",
     "client-registration",
     "token-response",

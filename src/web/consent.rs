@@ -38,6 +38,11 @@ pub async fn consent_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRe
         csrf_token: &csrf_token,
         client_name: &client.name,
         client_host: &host,
+        client_logo: client
+            .logo_uri
+            .as_deref()
+            .filter(|u| u.starts_with("https://")),
+        client_description: client.description.as_deref(),
         user_name: user.display_name(),
         scopes: consent_lines(&request.scope)
             .into_iter()

@@ -41,6 +41,7 @@ use crate::crypto::SecretKey;
 use crate::store::Store;
 
 pub use demo::DEMO_CLIENT_ID;
+pub use docs::PLAYGROUND_CLIENT_ID;
 pub use keys::{ensure_signing_keys, SigningKeys};
 pub use matrix::MatrixSettings;
 pub use metrics::Metrics;

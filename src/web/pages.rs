@@ -25,6 +25,9 @@ pub struct ConsentPage<'a> {
     pub csrf_token: &'a str,
     pub client_name: &'a str,
     pub client_host: &'a str,
+    /// The site's logo (an https URL it registered), if any.
+    pub client_logo: Option<&'a str>,
+    pub client_description: Option<&'a str>,
     pub user_name: &'a str,
     pub scopes: Vec<ScopeLine>,
     pub fields: Vec<String>,
@@ -226,6 +229,8 @@ pub struct DocsPage<'a> {
     /// Rendered from the Markdown shipped in the binary, not from input.
     pub html: &'a str,
     pub demo: Option<WidgetDemo<'a>>,
+    /// The playground's client id and (public on purpose) secret, in demo mode.
+    pub playground: Option<(&'a str, &'a str)>,
 }
 
 /// The demo's example widget.

@@ -54,6 +54,8 @@ pub const WIDGETS: &str = "/widgets";
 pub const WIDGET: &str = "/widgets/{id}";
 /// Forgetting a widget from the start page (a form).
 pub const FORGET_WIDGET: &str = "/widgets/forget";
+/// The playground (live in demo mode).
+pub const PLAYGROUND: &str = "/docs/playground";
 /// The bundled documentation.
 pub const DOCS: &str = "/docs";
 /// One page of it.
@@ -202,6 +204,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         DEMO_WIDGET_VERIFY,
         web::get().to(widgets_demo::demo_widget_verify_get),
     )
+    .route(PLAYGROUND, web::get().to(docs::playground_get))
     .route(DOCS, web::get().to(docs::docs_index_get))
     .route(DOCS_PAGE, web::get().to(docs::docs_page_get));
     for path in [

@@ -60,5 +60,11 @@ async fn widget_sign_in_with_matrix_widget_api_in_headless_chromium() {
 #[tokio::test]
 async fn signup_portal_account_and_docs_in_headless_chromium() {
     let app = spawn_app().await;
+    let playground = format!("{}/docs/playground", app.address);
+    app.add_client(|c| {
+        c.client_id = vzconnect::domain::ClientId::parse("playground").unwrap();
+        c.redirect_uris = vec![vzconnect::domain::RedirectUri::parse(&playground).unwrap()];
+    })
+    .await;
     run_browser_script("web.mjs", &app, "openid").await;
 }

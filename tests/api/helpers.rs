@@ -352,10 +352,12 @@ impl TestApp {
             client_uri: None,
             logo_uri: None,
             registration_token_hash: None,
-            sealed_secret: Some(key.seal(id.as_bytes(), secret.as_bytes())),
+            sealed_secret: None,
             created_at: SystemClock.now(),
         };
         customize(&mut client);
+        let id = client.client_id.as_str().to_string();
+        client.sealed_secret = Some(key.seal(id.as_bytes(), secret.as_bytes()));
         self.store.create_client(client).await.unwrap();
         TestClient {
             id,

@@ -46,7 +46,7 @@ async function scenario(name, run) {
     console.log(`ok   ${name}`);
   } catch (e) {
     failures++;
-    console.log(`FAIL ${name}: ${e.message}`);
+    console.log(`FAIL ${name} at ${page.url()}: ${e.message}`);
   } finally {
     await page.screenshot({ path: path.join(screenshots, `web-${name}.png`), fullPage: true });
     await context.close();
@@ -146,6 +146,17 @@ await scenario("docs", async (page) => {
   await checkLayout(page, "docs");
   await page.getByRole("tab", { name: "python" }).click();
   expect(await page.getByRole("tabpanel").filter({ hasText: "hmac.compare_digest" }).isVisible(), "the python tab shows its sample");
+});
+
+await scenario("playground", async (page) => {
+  await signIn(page, "dora", password);
+  await page.goto(`${issuer}/docs/playground`);
+  await checkLayout(page, "playground");
+  await page.getByRole("button", { name: "1. Start an authorization" }).click();
+  if (page.url().includes("/consent")) await page.getByRole("button", { name: "Allow" }).click();
+  await page.waitForURL(`${issuer}/docs/playground?**`);
+  await page.getByRole("status").filter({ hasText: "signature valid" }).waitFor({ timeout: 10000 });
+  await page.getByText("6. GET user_id with the access token").waitFor();
 });
 
 await browser.close();
