@@ -9,7 +9,7 @@ use super::authorization_response::respond;
 use super::authorize::{encode, redirect_error, validate};
 use super::pages::{ConsentPage, ScopeLine};
 use super::responses::{error_page, html, see_other, server_error_page};
-use super::{cookies, router, AppState};
+use super::{cookies, i18n, router, AppState};
 use crate::domain::records::Consent;
 use crate::oauth::authorize::consent_lines;
 use crate::oauth::{ErrorCode, OAuthError, Params};
@@ -34,7 +34,9 @@ pub async fn consent_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRe
         .ok()
         .and_then(|u| u.host_str().map(str::to_string))
         .unwrap_or_else(|| request.target.redirect_uri.clone());
+    let lang = i18n::choose(params.get("ui_locales").ok().flatten(), &req);
     let page = ConsentPage {
+        t: lang.texts(),
         csrf_token: &csrf_token,
         client_name: &client.name,
         client_host: &host,
@@ -46,9 +48,9 @@ pub async fn consent_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRe
         user_name: user.display_name(),
         scopes: consent_lines(&request.scope)
             .into_iter()
-            .map(|(scope, description)| ScopeLine {
+            .map(|(scope, _)| ScopeLine {
                 name: scope.as_str(),
-                description,
+                description: lang.scope(scope),
             })
             .collect(),
         fields: request.fields.clone().unwrap_or_default(),

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::pages::LoginPage;
 use super::responses::{error_page, html, see_other, server_error_page};
-use super::{cookies, router, AppState};
+use super::{cookies, i18n, router, AppState};
 use crate::auth::session::new_session;
 
 /// Query of `GET /login`.
@@ -26,7 +26,7 @@ pub async fn login_get(
 ) -> HttpResponse {
     let return_to = router::safe_return_to(query.return_to.as_deref());
     let username = query.login_hint.as_deref().unwrap_or("");
-    render(&req, &state, StatusCode::OK, return_to, username, None)
+    render(&req, &state, StatusCode::OK, return_to, username, false)
 }
 
 fn render(
@@ -35,14 +35,16 @@ fn render(
     status: StatusCode,
     return_to: &str,
     username: &str,
-    error: Option<&str>,
+    wrong_credentials: bool,
 ) -> HttpResponse {
     let (csrf_token, cookie) = cookies::csrf_token(req, state);
+    let t = i18n::choose(i18n::ui_locales_of(return_to).as_deref(), req).texts();
     let page = LoginPage {
+        t,
         csrf_token: &csrf_token,
         return_to,
         username,
-        error,
+        error: wrong_credentials.then_some(t.wrong_credentials),
     };
     let mut response = html(status, &page);
     if let Some(cookie) = cookie {
@@ -85,14 +87,14 @@ pub async fn login_post(
     let verified = state.passwords.verify(form.password.clone(), hash).await;
     let Some(user) = user.filter(|_| verified) else {
         state.metrics.login(false);
-        let message = "Wrong username or password.";
+
         return render(
             &req,
             &state,
             StatusCode::UNAUTHORIZED,
             return_to,
             &form.username,
-            Some(message),
+            true,
         );
     };
     let agent = req

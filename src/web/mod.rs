@@ -15,6 +15,7 @@ mod discovery;
 mod docs;
 mod grants;
 mod home;
+mod i18n;
 mod introspect;
 mod jwks;
 mod keys;

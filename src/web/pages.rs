@@ -2,10 +2,13 @@
 
 use askama::Template;
 
+use super::i18n::Texts;
+
 /// The sign-in form.
 #[derive(Template)]
 #[template(path = "login.html")]
 pub struct LoginPage<'a> {
+    pub t: &'static Texts,
     pub csrf_token: &'a str,
     pub return_to: &'a str,
     pub username: &'a str,
@@ -22,6 +25,7 @@ pub struct ScopeLine {
 #[derive(Template)]
 #[template(path = "consent.html")]
 pub struct ConsentPage<'a> {
+    pub t: &'static Texts,
     pub csrf_token: &'a str,
     pub client_name: &'a str,
     pub client_host: &'a str,
@@ -152,6 +156,7 @@ pub struct HomePage<'a> {
 #[derive(Template)]
 #[template(path = "signup.html")]
 pub struct SignupPage<'a> {
+    pub t: &'static Texts,
     pub csrf_token: &'a str,
     pub username: &'a str,
     pub email: &'a str,

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::pages::{MessagePage, PasswordResetPage, RecoverPage, SignupPage};
 use super::responses::{error_page, html, see_other, server_error_page};
-use super::{cookies, router, AppState};
+use super::{cookies, i18n, router, AppState};
 use crate::auth::password::check_strength;
 use crate::auth::session::new_session;
 use crate::crypto::{hash_token, random_token};
@@ -77,6 +77,7 @@ pub async fn signup_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRes
         html(
             StatusCode::OK,
             &SignupPage {
+                t: i18n::choose(None, &req).texts(),
                 csrf_token: csrf,
                 username: "",
                 email: "",
@@ -153,6 +154,7 @@ pub async fn signup_post(
     let Some(user) = created else {
         return with_csrf(&req, &state, |csrf| {
             let page = SignupPage {
+                t: i18n::choose(None, &req).texts(),
                 csrf_token: csrf,
                 username: &form.username,
                 email: &form.email,

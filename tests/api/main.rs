@@ -15,6 +15,7 @@ mod developers;
 mod doc_samples;
 mod docs_site;
 mod helpers;
+mod languages;
 mod logout;
 mod oidc_conformance;
 mod openid_connect;

@@ -102,7 +102,7 @@ await scenario("signup-verify-authorize", async (page) => {
   await page.getByLabel("Email").fill("dora@example.org");
   await page.getByLabel("Full name").fill("Dora Explorer");
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("button", { name: "Create an account" }).click();
   await page.getByText("Your account is ready").waitFor();
   await page.goto(lastMailLink(`${issuer}/verify-email?token=`));
   await page.getByText("your email address is confirmed").waitFor();
