@@ -160,3 +160,40 @@ async fn register_use_read_update_and_delete_a_client() {
         .await;
     assert_eq!(cc.status(), StatusCode::UNAUTHORIZED, "the client is gone");
 }
+
+#[tokio::test]
+async fn the_documented_registration_request_works_as_written() {
+    let app = spawn_app().await;
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/client-registration.md"
+    ))
+    .unwrap();
+    let block = doc
+        .split("```text\n")
+        .skip(1)
+        .map(|rest| rest.split("```").next().unwrap())
+        .find(|block| block.starts_with("POST /register"))
+        .expect("the page shows a registration request");
+    let (head, body) = block.split_once("\n\n").unwrap();
+    assert!(head.contains("Content-Type: application/json"));
+    let response = app
+        .http
+        .post(app.url("/register"))
+        .header("Content-Type", "application/json")
+        .body(body.trim().to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created: Value = response.json().await.unwrap();
+    for member in [
+        "client_id",
+        "client_secret",
+        "client_secret_expires_at",
+        "registration_access_token",
+        "registration_client_uri",
+    ] {
+        assert!(created.get(member).is_some(), "the page promises {member}");
+    }
+}

@@ -27,7 +27,41 @@ function expect(ok, message) {
   if (!ok) throw new Error(message);
 }
 
+// WCAG AA: text against its background at 4.5:1 at least (computed colours, both themes).
+async function checkContrast(page, name) {
+  const worst = await page.evaluate(() => {
+    const lum = (c) => {
+      const [r, g, b] = c.match(/[\d.]+/g).slice(0, 3).map((v) => {
+        const s = Number(v) / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const background = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const bg = getComputedStyle(e).backgroundColor;
+        if (!bg.startsWith("rgba(0, 0, 0, 0)") && bg !== "transparent") return bg;
+      }
+      return "rgb(255, 255, 255)";
+    };
+    let min = 21, where = "";
+    for (const el of document.querySelectorAll("h1, h2, p, label, a, button, li, code, span")) {
+      if (!el.offsetParent || !el.textContent.trim()) continue;
+      const [a, b] = [lum(getComputedStyle(el).color), lum(background(el))];
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      if (ratio < min) { min = ratio; where = el.tagName + "." + el.className + ": " + el.textContent.trim().slice(0, 30); }
+    }
+    return { min, where };
+  });
+  expect(worst.min >= 4.5, `${name}: contrast ${worst.min.toFixed(2)} < 4.5 at ${worst.where}`);
+}
+
 async function checkLayout(page, name) {
+  for (const scheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await checkContrast(page, `${name} (${scheme})`);
+  }
+  await page.emulateMedia({ colorScheme: "light" });
   for (const width of [360, 1280]) {
     await page.setViewportSize({ width, height: 800 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
