@@ -75,3 +75,18 @@ pub fn csrf_ok(req: &HttpRequest, state: &AppState, submitted: Option<&str>) -> 
     let cookie = req.cookie(CSRF_COOKIE);
     csrf::verify(&state.key, cookie.as_ref().map(|c| c.value()), submitted)
 }
+
+/// Renders a page with the CSRF token its forms carry, setting the CSRF cookie if the
+/// browser has none yet.
+pub fn with_csrf(
+    req: &HttpRequest,
+    state: &AppState,
+    render: impl FnOnce(&str) -> actix_web::HttpResponse,
+) -> actix_web::HttpResponse {
+    let (token, cookie) = csrf_token(req, state);
+    let mut response = render(&token);
+    if let Some(cookie) = cookie {
+        let _ = response.add_cookie(&cookie);
+    }
+    response
+}

@@ -6,6 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
+use super::cookies::with_csrf;
 use super::pages::{DeveloperClientPage, DevelopersPage, PortalClient};
 use super::responses::{error_page, html, see_other, server_error_page};
 use super::{cookies, router, AppState};
@@ -20,19 +21,6 @@ fn signed_in(req: &HttpRequest, state: &AppState, back: &str) -> Result<User, Ht
         Ok(None) => Err(see_other(&router::login_url(back, None))),
         Err(_) => Err(server_error_page()),
     }
-}
-
-fn with_csrf(
-    req: &HttpRequest,
-    state: &AppState,
-    render: impl FnOnce(&str) -> HttpResponse,
-) -> HttpResponse {
-    let (token, cookie) = cookies::csrf_token(req, state);
-    let mut response = render(&token);
-    if let Some(cookie) = cookie {
-        let _ = response.add_cookie(&cookie);
-    }
-    response
 }
 
 fn line(client: &Client) -> PortalClient {

@@ -6,6 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
+use super::cookies::with_csrf;
 use super::pages::{MessagePage, PasswordResetPage, RecoverPage, SignupPage};
 use super::responses::{error_page, html, see_other, server_error_page};
 use super::{cookies, i18n, router, AppState};
@@ -20,19 +21,6 @@ use crate::store::StoreError;
 const VERIFY_TTL: i64 = 24 * 3600;
 /// Seconds a password reset link works.
 const RESET_TTL: i64 = 3600;
-
-fn with_csrf(
-    req: &HttpRequest,
-    state: &AppState,
-    render: impl FnOnce(&str) -> HttpResponse,
-) -> HttpResponse {
-    let (token, cookie) = cookies::csrf_token(req, state);
-    let mut response = render(&token);
-    if let Some(cookie) = cookie {
-        let _ = response.add_cookie(&cookie);
-    }
-    response
-}
 
 fn expired_form() -> HttpResponse {
     error_page(
