@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::pages::{AccountPage, AppLine, SessionLine, WidgetLine};
 use super::responses::{error_page, html, see_other, server_error_page};
-use super::{cookies, router, AppState};
+use super::{cookies, i18n, router, AppState};
 use crate::auth::password::check_strength;
 use crate::domain::profile::{Address, Plural};
 use crate::domain::records::{Session, User};
@@ -78,20 +78,22 @@ async fn render(
     ) else {
         return server_error_page();
     };
+    let t = i18n::choose(None, req);
     let notice = match done {
-        Some("profile") => Some("Your profile is saved."),
-        Some("password") => Some("Your password is changed; your other sessions are signed out."),
-        Some("app") => Some("The site is disconnected and its access revoked."),
-        Some("widget") => Some("The widget is forgotten."),
-        Some("sessions") => Some("Signed out."),
-        _ => None,
+        Some("profile") => t.tr("Your profile is saved."),
+        Some("password") => t.tr("Your password is changed; your other sessions are signed out."),
+        Some("app") => t.tr("The site is disconnected and its access revoked."),
+        Some("widget") => t.tr("The widget is forgotten."),
+        Some("sessions") => t.tr("Signed out."),
+        _ => "",
     };
     let (csrf_token, cookie) = cookies::csrf_token(req, state);
     let p = &user.profile;
     let address = p.main_address().cloned().unwrap_or_default();
     let page = AccountPage {
+        t,
         csrf_token: &csrf_token,
-        notice,
+        notice: Some(notice).filter(|n| !n.is_empty()),
         error,
         username: &user.username,
         email: &user.email,
@@ -130,7 +132,7 @@ async fn render(
                 current: s.id_hash == session.id_hash,
                 id: s.id_hash,
                 device: if s.user_agent.is_empty() {
-                    "Unknown browser".into()
+                    t.tr("Unknown browser").into()
                 } else {
                     s.user_agent
                 },
@@ -220,7 +222,7 @@ pub async fn profile_post(
             &req,
             &state,
             None,
-            Some(&format!("Profile: {e}.")),
+            Some(&format!("{}: {e}.", i18n::choose(None, &req).tr("Profile"))),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
@@ -266,7 +268,7 @@ pub async fn password_post(
             &req,
             &state,
             None,
-            Some("Password: the current password is wrong."),
+            Some(i18n::choose(None, &req).tr("Password: the current password is wrong.")),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
@@ -279,7 +281,10 @@ pub async fn password_post(
             &req,
             &state,
             None,
-            Some(&format!("Password: {e}.")),
+            Some(&format!(
+                "{}: {e}.",
+                i18n::choose(None, &req).tr("Password")
+            )),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;

@@ -36,7 +36,7 @@ pub async fn consent_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRe
         .unwrap_or_else(|| request.target.redirect_uri.clone());
     let lang = i18n::choose(params.get("ui_locales").ok().flatten(), &req);
     let page = ConsentPage {
-        t: lang.texts(),
+        t: lang,
         csrf_token: &csrf_token,
         client_name: &client.name,
         client_host: &host,

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::cookies::with_csrf;
 use super::pages::{DeveloperClientPage, DevelopersPage, PortalClient};
 use super::responses::{error_page, html, see_other, server_error_page};
-use super::{cookies, router, AppState};
+use super::{cookies, i18n, router, AppState};
 use crate::crypto::random_token;
 use crate::domain::records::{Client, User};
 use crate::domain::ClientId;
@@ -132,6 +132,7 @@ fn list(
         html(
             status,
             &DevelopersPage {
+                t: i18n::choose(None, req),
                 csrf_token: csrf,
                 clients,
                 error,
@@ -211,6 +212,7 @@ fn detail(
     let token_url = format!("{}{}", state.issuer, router::TOKEN);
     with_csrf(req, state, |csrf| {
         let page = DeveloperClientPage {
+            t: i18n::choose(None, req),
             csrf_token: csrf,
             client: line(client),
             secret,

@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::pages::{HomePage, WidgetLine};
 use super::responses::{html, server_error_page};
-use super::{cookies, router, AppState};
+use super::{cookies, i18n, router, AppState};
 use actix_web::http::header::{HeaderName, HeaderValue};
 
 /// The Portable Contacts service type.
@@ -31,6 +31,7 @@ pub async fn home_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
         .collect();
     let (csrf_token, cookie) = cookies::csrf_token(&req, &state);
     let page = HomePage {
+        t: i18n::choose(None, &req),
         user_name: user.as_ref().map(|u| u.display_name()),
         csrf_token: &csrf_token,
         demo: state.demo,

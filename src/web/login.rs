@@ -38,13 +38,13 @@ fn render(
     wrong_credentials: bool,
 ) -> HttpResponse {
     let (csrf_token, cookie) = cookies::csrf_token(req, state);
-    let t = i18n::choose(i18n::ui_locales_of(return_to).as_deref(), req).texts();
+    let t = i18n::choose(i18n::ui_locales_of(return_to).as_deref(), req);
     let page = LoginPage {
         t,
         csrf_token: &csrf_token,
         return_to,
         username,
-        error: wrong_credentials.then_some(t.wrong_credentials),
+        error: wrong_credentials.then_some(t.tr("Wrong username or password.")),
     };
     let mut response = html(status, &page);
     if let Some(cookie) = cookie {

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::authorize::client_secret;
 use super::pages::LogoutPage;
 use super::responses::{error_page, html, see_other, server_error_page};
-use super::{backchannel, cookies, router, AppState};
+use super::{backchannel, cookies, i18n, router, AppState};
 use crate::domain::ClientId;
 use crate::oauth::Params;
 use crate::oidc::id_token::{hint_subject, unverified_audience};
@@ -63,12 +63,14 @@ fn destination(state: &AppState, params: &Params) -> Result<Option<Destination>,
 
 /// `GET /logout`: the confirmation page.
 pub async fn logout_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let destination = match destination(&state, &Params::parse(req.query_string())) {
+    let params = Params::parse(req.query_string());
+    let destination = match destination(&state, &params) {
         Ok(destination) => destination,
         Err(message) => return error_page(StatusCode::BAD_REQUEST, &message),
     };
     let (csrf_token, cookie) = cookies::csrf_token(&req, &state);
     let page = LogoutPage {
+        t: i18n::choose(params.get("ui_locales").ok().flatten(), &req),
         csrf_token: &csrf_token,
         client_id: destination.as_ref().map(|d| d.client_id.as_str()),
         client_name: destination.as_ref().map(|d| d.client_name.as_str()),

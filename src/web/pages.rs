@@ -2,13 +2,13 @@
 
 use askama::Template;
 
-use super::i18n::Texts;
+use super::i18n::Lang;
 
 /// The sign-in form.
 #[derive(Template)]
 #[template(path = "login.html")]
 pub struct LoginPage<'a> {
-    pub t: &'static Texts,
+    pub t: Lang,
     pub csrf_token: &'a str,
     pub return_to: &'a str,
     pub username: &'a str,
@@ -25,7 +25,7 @@ pub struct ScopeLine {
 #[derive(Template)]
 #[template(path = "consent.html")]
 pub struct ConsentPage<'a> {
-    pub t: &'static Texts,
+    pub t: Lang,
     pub csrf_token: &'a str,
     pub client_name: &'a str,
     pub client_host: &'a str,
@@ -99,6 +99,7 @@ impl PortalClient {
 #[derive(Template)]
 #[template(path = "developers.html")]
 pub struct DevelopersPage<'a> {
+    pub t: Lang,
     pub csrf_token: &'a str,
     pub clients: Vec<PortalClient>,
     pub error: Option<&'a str>,
@@ -108,6 +109,7 @@ pub struct DevelopersPage<'a> {
 #[derive(Template)]
 #[template(path = "developer_client.html")]
 pub struct DeveloperClientPage<'a> {
+    pub t: Lang,
     pub csrf_token: &'a str,
     pub client: PortalClient,
     /// The secret in plain text, only right after creation or rotation.
@@ -122,6 +124,7 @@ pub struct DeveloperClientPage<'a> {
 #[derive(Template)]
 #[template(path = "account.html")]
 pub struct AccountPage<'a> {
+    pub t: Lang,
     pub csrf_token: &'a str,
     pub notice: Option<&'a str>,
     pub error: Option<&'a str>,
@@ -146,6 +149,7 @@ pub struct AccountPage<'a> {
 #[derive(Template)]
 #[template(path = "home.html")]
 pub struct HomePage<'a> {
+    pub t: Lang,
     pub user_name: Option<&'a str>,
     pub csrf_token: &'a str,
     pub demo: bool,
@@ -156,7 +160,7 @@ pub struct HomePage<'a> {
 #[derive(Template)]
 #[template(path = "signup.html")]
 pub struct SignupPage<'a> {
-    pub t: &'static Texts,
+    pub t: Lang,
     pub csrf_token: &'a str,
     pub username: &'a str,
     pub email: &'a str,
@@ -168,6 +172,7 @@ pub struct SignupPage<'a> {
 #[derive(Template)]
 #[template(path = "recover.html")]
 pub struct RecoverPage<'a> {
+    pub t: Lang,
     pub csrf_token: &'a str,
     pub sent: bool,
 }
@@ -176,6 +181,7 @@ pub struct RecoverPage<'a> {
 #[derive(Template)]
 #[template(path = "password_reset.html")]
 pub struct PasswordResetPage<'a> {
+    pub t: Lang,
     pub csrf_token: &'a str,
     pub token: &'a str,
     pub error: Option<&'a str>,
@@ -185,6 +191,7 @@ pub struct PasswordResetPage<'a> {
 #[derive(Template)]
 #[template(path = "message.html")]
 pub struct MessagePage<'a> {
+    pub t: Lang,
     pub title: &'a str,
     pub message: &'a str,
     pub link: Option<(&'a str, &'a str)>,
@@ -194,6 +201,7 @@ pub struct MessagePage<'a> {
 #[derive(Template)]
 #[template(path = "logout.html")]
 pub struct LogoutPage<'a> {
+    pub t: Lang,
     pub csrf_token: &'a str,
     pub client_id: Option<&'a str>,
     pub client_name: Option<&'a str>,

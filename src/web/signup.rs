@@ -65,7 +65,7 @@ pub async fn signup_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRes
         html(
             StatusCode::OK,
             &SignupPage {
-                t: i18n::choose(None, &req).texts(),
+                t: i18n::choose(None, &req),
                 csrf_token: csrf,
                 username: "",
                 email: "",
@@ -96,12 +96,13 @@ pub async fn signup_post(
     if !cookies::csrf_ok(&req, &state, form.csrf_token.as_deref()) {
         return expired_form();
     }
+    let t = i18n::choose(None, &req);
     let mut errors = Vec::new();
     let username = Username::parse(&form.username)
-        .map_err(|e| errors.push(format!("Username: {e}.")))
+        .map_err(|e| errors.push(format!("{}: {e}.", t.tr("Username"))))
         .ok();
     let email = Email::parse(&form.email)
-        .map_err(|e| errors.push(format!("Email: {e}.")))
+        .map_err(|e| errors.push(format!("{}: {e}.", t.tr("Email"))))
         .ok();
     if let Err(e) = check_strength(
         &form.password,
@@ -111,7 +112,7 @@ pub async fn signup_post(
             form.name.as_str(),
         ],
     ) {
-        errors.push(format!("Password: {e}."));
+        errors.push(format!("{}: {e}.", t.tr("Password")));
     }
     let created = match (username, email, errors.is_empty()) {
         (Some(username), Some(email), true) => {
@@ -142,7 +143,7 @@ pub async fn signup_post(
     let Some(user) = created else {
         return with_csrf(&req, &state, |csrf| {
             let page = SignupPage {
-                t: i18n::choose(None, &req).texts(),
+                t,
                 csrf_token: csrf,
                 username: &form.username,
                 email: &form.email,
@@ -169,10 +170,14 @@ pub async fn signup_post(
     {
         return server_error_page();
     }
+    let t = i18n::choose(None, &req);
     let page = MessagePage {
-        title: "Welcome",
-        message: "Your account is ready. We sent you a mail: follow its link to confirm your email address.",
-        link: Some(("/", "Continue")),
+        t,
+        title: t.tr("Welcome"),
+        message: t.tr(
+            "Your account is ready. We sent you a mail: follow its link to confirm your email address.",
+        ),
+        link: Some(("/", t.tr("Continue"))),
     };
     let mut response = html(StatusCode::OK, &page);
     let _ = response.add_cookie(&cookies::session_cookie(id, state.secure_cookies));
@@ -195,9 +200,11 @@ pub struct TokenQuery {
 
 /// `GET /verify-email?token=…`.
 pub async fn verify_email_get(
+    req: HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<TokenQuery>,
 ) -> HttpResponse {
+    let t = i18n::choose(None, &req);
     let hash = hash_token(query.token.as_deref().unwrap_or(""));
     let now = state.clock.now();
     match state
@@ -213,9 +220,10 @@ pub async fn verify_email_get(
         Ok(Some(_)) => html(
             StatusCode::OK,
             &MessagePage {
-                title: "Email confirmed",
-                message: "Thank you: your email address is confirmed.",
-                link: Some(("/", "Continue")),
+                t,
+                title: t.tr("Email confirmed"),
+                message: t.tr("Thank you: your email address is confirmed."),
+                link: Some(("/", t.tr("Continue"))),
             },
         ),
         Ok(None) => error_page(
@@ -232,6 +240,7 @@ pub async fn forgot_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRes
         html(
             StatusCode::OK,
             &RecoverPage {
+                t: i18n::choose(None, &req),
                 csrf_token: csrf,
                 sent: false,
             },
@@ -271,6 +280,7 @@ pub async fn forgot_post(
         html(
             StatusCode::OK,
             &RecoverPage {
+                t: i18n::choose(None, &req),
                 csrf_token: csrf,
                 sent: true,
             },
@@ -289,6 +299,7 @@ pub async fn reset_get(
         html(
             StatusCode::OK,
             &PasswordResetPage {
+                t: i18n::choose(None, &req),
                 csrf_token: csrf,
                 token: &token,
                 error: None,
@@ -319,6 +330,7 @@ pub async fn reset_post(
             html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &PasswordResetPage {
+                    t: i18n::choose(None, &req),
                     csrf_token: csrf,
                     token: &form.token,
                     error: Some(&error),

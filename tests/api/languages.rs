@@ -81,3 +81,72 @@ async fn pages_speak_german_when_asked() {
             && page.contains(">Erlauben<")
     );
 }
+
+/// Fetches `path` as a browser that prefers German.
+async fn german_page(app: &TestApp, path: &str) -> String {
+    let response = app
+        .http
+        .get(app.url(path))
+        .header("Accept-Language", "de-CH, de;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    response.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn account_portal_and_mail_pages_speak_german_too() {
+    let app = spawn_app().await;
+    for (path, expected) in [
+        ("/password/forgot", "Link schicken"),
+        ("/password/reset?token=x", "Neues Passwort wählen"),
+        ("/logout", "Abmelden?"),
+    ] {
+        let page = german_page(&app, path).await;
+        assert!(
+            page.contains(r#"<html lang="de">"#) && page.contains(expected),
+            "{path}"
+        );
+    }
+    app.login("alice", PASSWORD).await;
+    let home = german_page(&app, "/").await;
+    assert!(home.contains("Angemeldet als") && home.contains(">Dein Konto<"));
+    let account = german_page(&app, "/account").await;
+    for expected in [
+        r#"<html lang="de">"#,
+        "Verbundene Seiten",
+        "Wo du angemeldet bist",
+        ">Passwort ändern<",
+        ">Überall sonst abmelden<",
+    ] {
+        assert!(account.contains(expected), "account page lacks {expected}");
+    }
+    assert!(!account.contains("Connected sites"));
+    let portal = german_page(&app, "/developers").await;
+    assert!(
+        portal.contains("Seite registrieren")
+            && portal.contains("Name der Seite")
+            && portal.contains("Vertraulich (ein Server, der ein Geheimnis bewahrt)")
+    );
+
+    // A failed form answers in German as well, and changes nothing.
+    let csrf = hidden_field(&account, "csrf_token");
+    let before = app.db_snapshot();
+    let response = app
+        .http
+        .post(app.url("/account/password"))
+        .header("Accept-Language", "de")
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("current_password", "not my password"),
+            ("new_password", "a brand new horse staple"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("Das aktuelle Passwort ist falsch."));
+    assert_eq!(app.db_snapshot(), before);
+}
