@@ -7,7 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::pages::{AccountPage, AppLine, SessionLine, WidgetLine};
-use super::responses::{error_page, html, see_other, server_error_page};
+use super::responses::{error_page, expired_form, html, see_other, server_error_page};
 use super::{cookies, i18n, router, AppState};
 use crate::auth::password::check_strength;
 use crate::domain::profile::{Address, Plural};
@@ -31,10 +31,7 @@ fn checked(
     csrf: Option<&str>,
 ) -> Result<(Session, User), HttpResponse> {
     if !cookies::csrf_ok(req, state, csrf) {
-        return Err(error_page(
-            StatusCode::FORBIDDEN,
-            "This form has expired. Go back and try again.",
-        ));
+        return Err(expired_form(req));
     }
     signed_in(req, state)
 }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::authorization_response::respond;
 use super::authorize::{encode, redirect_error, validate};
 use super::pages::{ConsentPage, ScopeLine};
-use super::responses::{error_page, html, see_other, server_error_page};
+use super::responses::{error_page, expired_form, html, see_other, server_error_page};
 use super::{cookies, i18n, router, AppState};
 use crate::domain::records::Consent;
 use crate::oauth::authorize::consent_lines;
@@ -81,10 +81,7 @@ pub async fn consent_post(
     form: web::Form<ConsentForm>,
 ) -> HttpResponse {
     if !cookies::csrf_ok(&req, &state, form.csrf_token.as_deref()) {
-        return error_page(
-            StatusCode::FORBIDDEN,
-            "This form has expired or was not sent from this site. Go back and try again.",
-        );
+        return expired_form(&req);
     }
     let params = Params::parse(&form.request);
     let (client, request) = match validate(&state, &params) {

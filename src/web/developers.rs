@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::cookies::with_csrf;
 use super::pages::{DeveloperClientPage, DevelopersPage, PortalClient};
-use super::responses::{error_page, html, see_other, server_error_page};
+use super::responses::{error_page, expired_form, html, see_other, server_error_page};
 use super::{cookies, i18n, router, AppState};
 use crate::crypto::random_token;
 use crate::domain::records::{Client, User};
@@ -148,10 +148,7 @@ pub async fn developers_post(
     form: web::Form<ClientForm>,
 ) -> HttpResponse {
     if !cookies::csrf_ok(&req, &state, form.csrf_token.as_deref()) {
-        return error_page(
-            StatusCode::FORBIDDEN,
-            "This form has expired. Go back and try again.",
-        );
+        return expired_form(&req);
     }
     let user = match signed_in(&req, &state, router::DEVELOPERS) {
         Ok(user) => user,
@@ -272,10 +269,7 @@ async fn act(
     csrf: Option<&str>,
 ) -> Result<Client, HttpResponse> {
     if !cookies::csrf_ok(req, state, csrf) {
-        return Err(error_page(
-            StatusCode::FORBIDDEN,
-            "This form has expired. Go back and try again.",
-        ));
+        return Err(expired_form(req));
     }
     let user = signed_in(req, state, router::DEVELOPERS)?;
     owned(state, &user, id)

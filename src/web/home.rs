@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::pages::{HomePage, WidgetLine};
-use super::responses::{html, server_error_page};
+use super::responses::{expired_form, html, server_error_page};
 use super::{cookies, i18n, router, AppState};
 use actix_web::http::header::{HeaderName, HeaderValue};
 
@@ -97,10 +97,7 @@ pub async fn forget_widget_post(
     form: web::Form<ForgetWidgetForm>,
 ) -> HttpResponse {
     if !cookies::csrf_ok(&req, &state, form.csrf_token.as_deref()) {
-        return super::responses::error_page(
-            StatusCode::FORBIDDEN,
-            "This form has expired. Go back and try again.",
-        );
+        return expired_form(&req);
     }
     let Ok(Some((_, user))) = cookies::current_user(&req, &state) else {
         return super::responses::see_other(&router::login_url("/", None));

@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::pages::LoginPage;
-use super::responses::{error_page, html, see_other, server_error_page};
+use super::responses::{expired_form, html, see_other, server_error_page};
 use super::{cookies, i18n, router, AppState};
 use crate::auth::session::new_session;
 
@@ -69,10 +69,7 @@ pub async fn login_post(
     form: web::Form<LoginForm>,
 ) -> HttpResponse {
     if !cookies::csrf_ok(&req, &state, form.csrf_token.as_deref()) {
-        return error_page(
-            StatusCode::FORBIDDEN,
-            "This form has expired or was not sent from this site. Go back and try again.",
-        );
+        return expired_form(&req);
     }
     let return_to = router::safe_return_to(form.return_to.as_deref());
     let username = form.username.trim().to_lowercase();

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::authorize::client_secret;
 use super::pages::LogoutPage;
-use super::responses::{error_page, html, see_other, server_error_page};
+use super::responses::{error_page, expired_form, html, see_other, server_error_page};
 use super::{backchannel, cookies, i18n, router, AppState};
 use crate::domain::ClientId;
 use crate::oauth::Params;
@@ -100,10 +100,7 @@ pub async fn logout_post(
     form: web::Form<LogoutForm>,
 ) -> HttpResponse {
     if !cookies::csrf_ok(&req, &state, form.csrf_token.as_deref()) {
-        return error_page(
-            StatusCode::FORBIDDEN,
-            "This form has expired. Go back and try again.",
-        );
+        return expired_form(&req);
     }
     let fields = [
         ("client_id", &form.client_id),

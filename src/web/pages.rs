@@ -46,6 +46,7 @@ pub struct ConsentPage<'a> {
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage<'a> {
+    pub t: Lang,
     pub title: &'a str,
     pub message: &'a str,
 }

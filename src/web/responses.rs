@@ -8,9 +8,10 @@
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
+use super::i18n::{self, Lang};
 use super::pages::ErrorPage;
 use crate::oauth::{ErrorCode, OAuthError};
 
@@ -69,13 +70,31 @@ pub fn bearer_missing() -> HttpResponse {
         }))
 }
 
-/// An HTML error page for people (never a redirect).
+/// An HTML error page for the developer of a site (never a redirect): in English, like
+/// RFC 6749's `error_description`.
 pub fn error_page(status: StatusCode, message: &str) -> HttpResponse {
-    let page = ErrorPage {
-        title: status.canonical_reason().unwrap_or("Error"),
-        message,
+    error_page_in(Lang::En, status, message)
+}
+
+/// An HTML error page for a person, in `t`; `message` is already in `t`.
+pub fn error_page_in(t: Lang, status: StatusCode, message: &str) -> HttpResponse {
+    let title = match status {
+        StatusCode::FORBIDDEN => t.tr("Forbidden"),
+        StatusCode::NOT_FOUND => t.tr("Not found"),
+        StatusCode::INTERNAL_SERVER_ERROR => t.tr("Something went wrong"),
+        _ => t.tr("Bad request"),
     };
-    html(status, &page)
+    html(status, &ErrorPage { t, title, message })
+}
+
+/// The answer to a form whose CSRF token does not check out (changes nothing).
+pub fn expired_form(req: &HttpRequest) -> HttpResponse {
+    let t = i18n::choose(None, req);
+    error_page_in(
+        t,
+        StatusCode::FORBIDDEN,
+        t.tr("This form has expired or was not sent from this site. Go back and try again."),
+    )
 }
 
 /// Renders a page with `no-store`, since pages show personal data and CSRF tokens.

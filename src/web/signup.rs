@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::cookies::with_csrf;
 use super::pages::{MessagePage, PasswordResetPage, RecoverPage, SignupPage};
-use super::responses::{error_page, html, see_other, server_error_page};
+use super::responses::{error_page_in, expired_form, html, see_other, server_error_page};
 use super::{cookies, i18n, router, AppState};
 use crate::auth::password::check_strength;
 use crate::auth::session::new_session;
@@ -21,13 +21,6 @@ use crate::store::StoreError;
 const VERIFY_TTL: i64 = 24 * 3600;
 /// Seconds a password reset link works.
 const RESET_TTL: i64 = 3600;
-
-fn expired_form() -> HttpResponse {
-    error_page(
-        StatusCode::FORBIDDEN,
-        "This form has expired or was not sent from this site. Go back and try again.",
-    )
-}
 
 /// Mails a single-use link for `purpose` to `to`.
 async fn send_link(
@@ -94,7 +87,7 @@ pub async fn signup_post(
     form: web::Form<SignupForm>,
 ) -> HttpResponse {
     if !cookies::csrf_ok(&req, &state, form.csrf_token.as_deref()) {
-        return expired_form();
+        return expired_form(&req);
     }
     let t = i18n::choose(None, &req);
     let mut errors = Vec::new();
@@ -226,9 +219,10 @@ pub async fn verify_email_get(
                 link: Some(("/", t.tr("Continue"))),
             },
         ),
-        Ok(None) => error_page(
+        Ok(None) => error_page_in(
+            t,
             StatusCode::BAD_REQUEST,
-            "This link has expired or was already used.",
+            t.tr("This link has expired or was already used."),
         ),
         Err(_) => server_error_page(),
     }
@@ -263,7 +257,7 @@ pub async fn forgot_post(
     form: web::Form<ForgotForm>,
 ) -> HttpResponse {
     if !cookies::csrf_ok(&req, &state, form.csrf_token.as_deref()) {
-        return expired_form();
+        return expired_form(&req);
     }
     match state.store.find_user_by_email(form.email.trim()) {
         Ok(Some(user)) => {
@@ -323,7 +317,7 @@ pub async fn reset_post(
     form: web::Form<ResetForm>,
 ) -> HttpResponse {
     if !cookies::csrf_ok(&req, &state, form.csrf_token.as_deref()) {
-        return expired_form();
+        return expired_form(&req);
     }
     let retry = |error: String| {
         with_csrf(&req, &state, |csrf| {
@@ -356,10 +350,14 @@ pub async fn reset_post(
         .await
     {
         Ok(Some(_)) => see_other(&format!("{}?reset=1", router::LOGIN)),
-        Ok(None) => error_page(
-            StatusCode::BAD_REQUEST,
-            "This link has expired or was already used. Ask for a new one.",
-        ),
+        Ok(None) => {
+            let t = i18n::choose(None, &req);
+            error_page_in(
+                t,
+                StatusCode::BAD_REQUEST,
+                t.tr("This link has expired or was already used. Ask for a new one."),
+            )
+        }
         Err(_) => server_error_page(),
     }
 }

@@ -82,17 +82,11 @@ async fn pages_speak_german_when_asked() {
     );
 }
 
-/// Fetches `path` as a browser that prefers German.
+/// Fetches `path` as a browser that prefers German, expecting a page.
 async fn german_page(app: &TestApp, path: &str) -> String {
-    let response = app
-        .http
-        .get(app.url(path))
-        .header("Accept-Language", "de-CH, de;q=0.9")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "{path}");
-    response.text().await.unwrap()
+    let (status, body) = german_page_status(app, path).await;
+    assert_eq!(status, 200, "{path}");
+    body
 }
 
 #[tokio::test]
@@ -149,4 +143,37 @@ async fn account_portal_and_mail_pages_speak_german_too() {
     let body = response.text().await.unwrap();
     assert!(body.contains("Das aktuelle Passwort ist falsch."));
     assert_eq!(app.db_snapshot(), before);
+
+    // So do the pages for forms without a valid CSRF token and for used-up links.
+    let forged = app
+        .http
+        .post(app.url("/account/password"))
+        .header("Accept-Language", "de")
+        .form(&[("current_password", PASSWORD), ("new_password", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    let body = forged.text().await.unwrap();
+    assert!(
+        body.contains("Dieses Formular ist abgelaufen") && body.contains("Zurück zur Startseite")
+    );
+    let stale = german_page_status(&app, "/verify-email?token=nothing").await;
+    assert_eq!(stale.0, 400);
+    assert!(stale
+        .1
+        .contains("Dieser Link ist abgelaufen oder wurde schon benutzt."));
+    assert_eq!(app.db_snapshot(), before);
+}
+
+/// Fetches `path` as a browser that prefers German.
+async fn german_page_status(app: &TestApp, path: &str) -> (u16, String) {
+    let response = app
+        .http
+        .get(app.url(path))
+        .header("Accept-Language", "de-CH, de;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
 }

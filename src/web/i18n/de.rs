@@ -154,6 +154,21 @@ pub fn text(key: &str) -> Option<&'static str> {
         "VZ signature" => "VZ-Signatur",
         "default" => "Standard",
         "VZ compatibility" => "VZ-kompatibel",
+        // Error pages.
+        "Forbidden" => "Nicht erlaubt",
+        "Not found" => "Nicht gefunden",
+        "Something went wrong" => "Etwas ist schiefgegangen",
+        "Bad request" => "Ungültige Anfrage",
+        "Back to the start page" => "Zurück zur Startseite",
+        "This form has expired or was not sent from this site. Go back and try again." => {
+            "Dieses Formular ist abgelaufen oder kam nicht von dieser Seite. Geh zurück und versuche es noch einmal."
+        }
+        "This link has expired or was already used." => {
+            "Dieser Link ist abgelaufen oder wurde schon benutzt."
+        }
+        "This link has expired or was already used. Ask for a new one." => {
+            "Dieser Link ist abgelaufen oder wurde schon benutzt. Fordere einen neuen an."
+        }
         _ => return None,
     })
 }
