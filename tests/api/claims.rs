@@ -8,7 +8,7 @@ use vzconnect::store::Store;
 
 use crate::helpers::*;
 
-async fn give_alice_a_profile(app: &TestApp) {
+pub async fn give_alice_a_profile(app: &TestApp) {
     let (alice, _) = app.store.find_login("alice").unwrap().unwrap();
     let profile = Profile {
         given_name: Some("Alice".into()),
@@ -38,7 +38,7 @@ async fn give_alice_a_profile(app: &TestApp) {
         .unwrap();
 }
 
-async fn tokens(app: &TestApp, scope: &str, extra: &[(&str, &str)]) -> Value {
+pub async fn tokens(app: &TestApp, scope: &str, extra: &[(&str, &str)]) -> Value {
     let challenge = challenge(VERIFIER);
     let mut query = vec![
         ("response_type", "code"),
@@ -53,7 +53,7 @@ async fn tokens(app: &TestApp, scope: &str, extra: &[(&str, &str)]) -> Value {
     app.redeem(&app.web, &code).await.json().await.unwrap()
 }
 
-async fn userinfo(app: &TestApp, token: &Value) -> Value {
+pub async fn userinfo(app: &TestApp, token: &Value) -> Value {
     let access = token["access_token"].as_str().unwrap();
     app.http
         .get(app.url("/userinfo"))

@@ -12,6 +12,7 @@ mod cli;
 mod code_flow;
 mod demo;
 mod developers;
+mod doc_examples;
 mod doc_samples;
 mod docs_site;
 mod helpers;

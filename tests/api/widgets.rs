@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::*;
 
-async fn access_token(app: &TestApp, scope: &str) -> String {
+pub async fn access_token(app: &TestApp, scope: &str) -> String {
     let code = app.code_for(&app.web, scope).await;
     let body: Value = app.redeem(&app.web, &code).await.json().await.unwrap();
     body["access_token"].as_str().unwrap().to_string()
@@ -23,7 +23,7 @@ fn mint_url(app: &TestApp, user_id: &str) -> String {
     ))
 }
 
-async fn mint(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
+pub async fn mint(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
     let user = format!("@alice:{}", server_name(app));
     app.http
         .post(mint_url(app, &user))
