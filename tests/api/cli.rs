@@ -341,29 +341,18 @@ fn a_short_or_unreadable_secret_key_is_a_clear_error_at_start() {
 #[tokio::test]
 async fn a_client_added_while_the_server_runs_works_at_once() {
     let app = crate::helpers::spawn_app().await;
-    let output = Command::new(env!("CARGO_BIN_EXE_vzconnect"))
-        .args([
-            "client",
-            "add",
-            "--name",
-            "Late",
-            "--redirect-uri",
-            "https://late.example/cb",
-        ])
-        .args(["--grant-type", "client_credentials", "--json"])
-        .env(
-            "VZCONNECT_DATABASE",
-            format!("sqlite://{}", app.db_path.display()),
-        )
-        .env("VZCONNECT_SECRET_KEY", &app.secret_key)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let client: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let output = app.cli(&[
+        "client",
+        "add",
+        "--name",
+        "Late",
+        "--redirect-uri",
+        "https://late.example/cb",
+        "--grant-type",
+        "client_credentials",
+        "--json",
+    ]);
+    let client: Value = serde_json::from_slice(&output).unwrap();
     let late = crate::helpers::TestClient {
         id: client["client_id"].as_str().unwrap().into(),
         secret: client["client_secret"].as_str().map(str::to_string),

@@ -187,20 +187,7 @@ async fn the_documented_commands_run() {
         "keys list, keys rotate, client add twice"
     );
     for command in &commands {
-        let output = Command::new(env!("CARGO_BIN_EXE_vzconnect"))
-            .args(&command[1..])
-            .env(
-                "VZCONNECT_DATABASE",
-                format!("sqlite://{}", app.db_path.display()),
-            )
-            .env("VZCONNECT_SECRET_KEY", &app.secret_key)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{command:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        app.cli(&command[1..]);
     }
     let shop = app
         .store

@@ -492,6 +492,27 @@ impl TestApp {
         .await
     }
 
+    /// Runs the `vzconnect` command line on this server's database, as an operator would
+    /// while it runs; returns standard output and fails the test if the command fails.
+    pub fn cli<S: AsRef<std::ffi::OsStr>>(&self, args: &[S]) -> Vec<u8> {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_vzconnect"))
+            .args(args)
+            .env(
+                "VZCONNECT_DATABASE",
+                format!("sqlite://{}", self.db_path.display()),
+            )
+            .env("VZCONNECT_SECRET_KEY", &self.secret_key)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{:?}: {}",
+            args.iter().map(AsRef::as_ref).collect::<Vec<_>>(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output.stdout
+    }
+
     /// Rows per table, to prove that a failed request changed nothing.
     pub fn db_snapshot(&self) -> Vec<(String, i64, String)> {
         let conn = Connection::open(&self.db_path).unwrap();

@@ -2,8 +2,6 @@
 //! server, runs the code flow with PKCE and nonce, verifies the id_token through the JWKS and
 //! reads UserInfo; plus the claims, algorithms and key rotation the library does not cover.
 
-use std::process::Command;
-
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{decode, decode_header, DecodingKey, Validation};
 use openidconnect::core::{
@@ -399,20 +397,7 @@ async fn rotated_keys_sign_at_once_and_old_tokens_still_verify() {
     let old_token = before["id_token"].as_str().unwrap().to_string();
     let old_kid = decode_header(&old_token).unwrap().kid.unwrap();
 
-    let rotate = Command::new(env!("CARGO_BIN_EXE_vzconnect"))
-        .args(["keys", "rotate"])
-        .env(
-            "VZCONNECT_DATABASE",
-            format!("sqlite://{}", app.db_path.display()),
-        )
-        .env("VZCONNECT_SECRET_KEY", &app.secret_key)
-        .output()
-        .unwrap();
-    assert!(
-        rotate.status.success(),
-        "{}",
-        String::from_utf8_lossy(&rotate.stderr)
-    );
+    app.cli(&["keys", "rotate"]);
 
     let code = app.code_for(&app.web, "openid").await;
     let after: Value = app.redeem(&app.web, &code).await.json().await.unwrap();
