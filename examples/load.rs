@@ -1,0 +1,296 @@
+//! Load generator for a running vzconnect (`scripts/bench` starts one and runs this against
+//! it). Each scenario runs for a fixed time with a fixed number of concurrent clients and
+//! reports requests per second and latency percentiles; docs/performance.md records results.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use reqwest::redirect::Policy;
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+use tokio::sync::Mutex;
+
+#[derive(Parser)]
+struct Args {
+    /// The server's issuer URL.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    issuer: String,
+    /// The demo client's secret (`serve --demo` prints it).
+    #[arg(long)]
+    demo_secret: String,
+    /// A client registered for `client_credentials`, and its secret.
+    #[arg(long)]
+    client_id: String,
+    #[arg(long)]
+    client_secret: String,
+    /// Concurrent clients per scenario.
+    #[arg(long, default_value_t = 32)]
+    concurrency: usize,
+    /// Seconds per scenario.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+}
+
+/// A value from `name="…" value="…"` in a page.
+fn hidden_field(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).expect("field") + marker.len();
+    let end = html[start..].find('"').expect("closing quote");
+    unescape(&html[start..start + end])
+}
+
+/// Decodes the entities askama writes (`&#38;`, `&quot;`, …).
+fn unescape(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let end = rest[at..].find(';').map_or(at, |e| at + e);
+        let entity = &rest[at + 1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            _ => entity
+                .strip_prefix("#x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A browser: keeps cookies, does not follow redirects.
+fn browser() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Signs `demo` in on `client`; true when the server accepted the password.
+async fn sign_in(client: &Client, issuer: &str) -> bool {
+    let Ok(page) = client.get(format!("{issuer}/login")).send().await else {
+        return false;
+    };
+    let page = page.text().await.unwrap_or_default();
+    let form = [
+        ("csrf_token", hidden_field(&page, "csrf_token")),
+        ("return_to", "/".to_string()),
+        ("username", "demo".to_string()),
+        ("password", "demo-password".to_string()),
+    ];
+    matches!(
+        client.post(format!("{issuer}/login")).form(&form).send().await,
+        Ok(r) if r.status() == StatusCode::SEE_OTHER
+    )
+}
+
+fn authorize_url(issuer: &str) -> String {
+    format!(
+        "{issuer}/oauth/authorize?response_type=code&client_id=demo-client\
+         &redirect_uri={issuer}/demo/callback&scope=openid+profile+email&state=load"
+    )
+}
+
+/// One code flow for a signed-in browser whose consent is remembered: authorize, then
+/// redeem the code. Returns the token response.
+async fn code_flow(browser: &Client, issuer: &str, secret: &str) -> Option<Value> {
+    let back = browser.get(authorize_url(issuer)).send().await.ok()?;
+    let location = back.headers().get("location")?.to_str().ok()?.to_string();
+    let code = url::Url::parse(&location)
+        .ok()?
+        .query_pairs()
+        .find(|(k, _)| k == "code")?
+        .1
+        .into_owned();
+    let redirect_uri = format!("{issuer}/demo/callback");
+    let response = browser
+        .post(format!("{issuer}/oauth/token"))
+        .basic_auth("demo-client", Some(secret))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", redirect_uri.as_str()),
+        ])
+        .send()
+        .await
+        .ok()?;
+    (response.status() == StatusCode::OK).then_some(())?;
+    response.json().await.ok()
+}
+
+/// Signs in and remembers consent, so later authorizations go straight back with a code.
+async fn prepare(issuer: &str) -> Client {
+    let client = browser();
+    assert!(sign_in(&client, issuer).await, "demo sign-in failed");
+    let consent = client.get(authorize_url(issuer)).send().await.unwrap();
+    let next = consent.headers()["location"].to_str().unwrap().to_string();
+    if next.starts_with("/consent") {
+        let page = client
+            .get(format!("{issuer}{next}"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let form = [
+            ("csrf_token", hidden_field(&page, "csrf_token")),
+            ("request", hidden_field(&page, "request")),
+            ("decision", "allow".into()),
+            ("remember", "1".into()),
+        ];
+        client
+            .post(format!("{issuer}/consent"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+    }
+    client
+}
+
+/// Runs `op` from `concurrency` tasks for `seconds` and prints the numbers.
+async fn scenario<F, Fut>(name: &str, args: &Args, op: F)
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = bool> + Send,
+{
+    let deadline = Instant::now() + Duration::from_secs(args.seconds);
+    let latencies = Arc::new(Mutex::new(Vec::new()));
+    let errors = Arc::new(Mutex::new(0u64));
+    let tasks: Vec<_> = (0..args.concurrency)
+        .map(|_| {
+            let op = op.clone();
+            let latencies = latencies.clone();
+            let errors = errors.clone();
+            tokio::spawn(async move {
+                let mut mine = Vec::new();
+                let mut failed = 0;
+                while Instant::now() < deadline {
+                    let start = Instant::now();
+                    if op().await {
+                        mine.push(start.elapsed());
+                    } else {
+                        failed += 1;
+                    }
+                }
+                latencies.lock().await.extend(mine);
+                *errors.lock().await += failed;
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let mut all = latencies.lock().await.clone();
+    all.sort();
+    let pick = |q: f64| {
+        all.get(((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1)))
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    };
+    println!(
+        "| {name} | {} | {:.0} | {:.1} | {:.1} | {:.1} | {} |",
+        args.concurrency,
+        all.len() as f64 / args.seconds as f64,
+        pick(0.5),
+        pick(0.99),
+        all.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0),
+        *errors.lock().await,
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Arc::new(Args::parse());
+    let issuer = args.issuer.trim_end_matches('/').to_string();
+    let signed_in = prepare(&issuer).await;
+    let tokens = code_flow(&signed_in, &issuer, &args.demo_secret)
+        .await
+        .expect("a first code flow");
+    let access = tokens["access_token"].as_str().unwrap().to_string();
+    let http = Client::builder().redirect(Policy::none()).build().unwrap();
+
+    println!(
+        "| scenario | concurrency | per second | p50 ms | p99 ms | max ms | errors |\n|---|---|---|---|---|---|---|"
+    );
+    let get = |path: &'static str, bearer: Option<String>| {
+        let (http, issuer) = (http.clone(), issuer.clone());
+        move || {
+            let mut request = http.get(format!("{issuer}{path}"));
+            if let Some(token) = &bearer {
+                request = request.bearer_auth(token);
+            }
+            async move { matches!(request.send().await, Ok(r) if r.status() == StatusCode::OK) }
+        }
+    };
+    scenario(
+        "discovery document",
+        &args,
+        get("/.well-known/openid-configuration", None),
+    )
+    .await;
+    scenario("JWKS", &args, get("/jwks.json", None)).await;
+    scenario(
+        "UserInfo (bearer)",
+        &args,
+        get("/userinfo", Some(access.clone())),
+    )
+    .await;
+    scenario(
+        "PoCo @me/@self (bearer)",
+        &args,
+        get("/poco/@me/@self", Some(access)),
+    )
+    .await;
+    {
+        let (http, issuer, args2) = (http.clone(), issuer.clone(), args.clone());
+        scenario("token: client_credentials", &args, move || {
+            let request = http
+                .post(format!("{issuer}/oauth/token"))
+                .basic_auth(&args2.client_id, Some(&args2.client_secret))
+                .form(&[("grant_type", "client_credentials")]);
+            async move { matches!(request.send().await, Ok(r) if r.status() == StatusCode::OK) }
+        })
+        .await;
+    }
+    {
+        let (issuer, secret) = (issuer.clone(), args.demo_secret.clone());
+        scenario(
+            "code flow: authorize + token (id_token RS256)",
+            &args,
+            move || {
+                let (browser, issuer, secret) = (signed_in.clone(), issuer.clone(), secret.clone());
+                async move { code_flow(&browser, &issuer, &secret).await.is_some() }
+            },
+        )
+        .await;
+    }
+    {
+        let issuer = issuer.clone();
+        scenario("sign-in: form + argon2id", &args, move || {
+            let issuer = issuer.clone();
+            async move { sign_in(&browser(), &issuer).await }
+        })
+        .await;
+    }
+}
