@@ -252,6 +252,7 @@ pub async fn password_post(
         Ok(found) => found,
         Err(response) => return response,
     };
+    let t = i18n::choose(None, &req);
     let hash = match state.store.find_login(&user.username) {
         Ok(Some((_, hash))) => hash,
         _ => return server_error_page(),
@@ -265,7 +266,7 @@ pub async fn password_post(
             &req,
             &state,
             None,
-            Some(i18n::choose(None, &req).tr("Password: the current password is wrong.")),
+            Some(t.tr("Password: the current password is wrong.")),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
@@ -278,10 +279,7 @@ pub async fn password_post(
             &req,
             &state,
             None,
-            Some(&format!(
-                "{}: {e}.",
-                i18n::choose(None, &req).tr("Password")
-            )),
+            Some(&format!("{}: {e}.", t.tr("Password"))),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
