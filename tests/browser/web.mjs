@@ -1,7 +1,8 @@
 // The web experience in headless Chromium: signup → verify email from the outbox → sign in →
 // authorize → consent → code; a developer registers a site in the portal and completes a flow
 // with it; the account page revokes a connected site and its token then gets 401; docs pages.
-// Every page is checked at 360 px and 1280 px for horizontal overflow, and screenshotted.
+// Every page is checked at 360 px and 1280 px for horizontal overflow, and screenshotted;
+// the German pages get the same checks.
 // Needs VZ_ISSUER, VZ_OUTBOX and VZ_CLIENT_ID / VZ_CLIENT_SECRET (a confidential client with
 // redirect URI http://127.0.0.1/callback).
 
@@ -71,8 +72,8 @@ async function checkLayout(page, name) {
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
-async function scenario(name, run) {
-  const context = await browser.newContext();
+async function scenario(name, run, options = {}) {
+  const context = await browser.newContext(options);
   const page = await context.newPage();
   await page.route(`${callback}**`, (route) => route.fulfill({ contentType: "text/html", body: "<p>callback</p>" }));
   try {
@@ -192,6 +193,26 @@ await scenario("playground", async (page) => {
   await page.getByRole("status").filter({ hasText: "signature valid" }).waitFor({ timeout: 10000 });
   await page.getByText("6. GET user_id with the access token").waitFor();
 });
+
+// The German pages: longer words must still fit at 360 px and keep their contrast.
+await scenario("german-pages", async (page) => {
+  await page.goto(`${issuer}/login`);
+  await checkLayout(page, "login-de");
+  await page.getByLabel("Benutzername").fill("dora");
+  await page.getByLabel("Passwort").fill(password);
+  await page.getByRole("button", { name: "Anmelden" }).click();
+  await page.waitForURL(`${issuer}/`);
+  const query = new URLSearchParams({ response_type: "code", client_id: process.env.VZ_CLIENT_ID, redirect_uri: callback, scope: "openid email profile", state: "de", prompt: "consent" });
+  await page.goto(`${issuer}/oauth/authorize?${query}`);
+  await checkLayout(page, "consent-de");
+  await page.getByRole("button", { name: "Erlauben" }).click();
+  await page.waitForURL(`${callback}**`);
+  for (const [path, heading] of [["/account", "Dein Konto"], ["/developers", "Deine Seiten"], ["/password/forgot", "Passwort vergessen?"], ["/signup", "Konto anlegen"]]) {
+    await page.goto(`${issuer}${path}`);
+    await page.getByRole("heading", { name: heading, level: 1 }).waitFor();
+    await checkLayout(page, `${path.slice(1).replace("/", "-")}-de`);
+  }
+}, { locale: "de-DE" });
 
 await browser.close();
 process.exit(failures ? 1 : 0);
