@@ -228,18 +228,23 @@ pub async fn verify_email_get(
     }
 }
 
-/// `GET /password/forgot`.
-pub async fn forgot_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    with_csrf(&req, &state, |csrf| {
+/// The forgotten-password form, or (`sent`) the answer that a link may be on its way.
+fn recover_page(req: &HttpRequest, state: &AppState, sent: bool) -> HttpResponse {
+    with_csrf(req, state, |csrf| {
         html(
             StatusCode::OK,
             &RecoverPage {
-                t: i18n::choose(None, &req),
+                t: i18n::choose(None, req),
                 csrf_token: csrf,
-                sent: false,
+                sent,
             },
         )
     })
+}
+
+/// `GET /password/forgot`.
+pub async fn forgot_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    recover_page(&req, &state, false)
 }
 
 /// The forgotten-password form.
@@ -270,16 +275,7 @@ pub async fn forgot_post(
         Ok(None) => {}
         Err(_) => return server_error_page(),
     }
-    with_csrf(&req, &state, |csrf| {
-        html(
-            StatusCode::OK,
-            &RecoverPage {
-                t: i18n::choose(None, &req),
-                csrf_token: csrf,
-                sent: true,
-            },
-        )
-    })
+    recover_page(&req, &state, true)
 }
 
 /// `GET /password/reset?token=…`: the new-password form.

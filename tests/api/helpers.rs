@@ -543,3 +543,28 @@ impl TestApp {
             .collect()
     }
 }
+
+/// Decodes an id_token with the server's published JWKS, checking signature, iss and aud.
+pub async fn verify_with_jwks(app: &TestApp, token: &str, audience: &str) -> serde_json::Value {
+    let jwks: jsonwebtoken::jwk::JwkSet = app
+        .http
+        .get(app.url("/jwks.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let header = jsonwebtoken::decode_header(token).unwrap();
+    let kid = header.kid.expect("a kid in the header");
+    let jwk = jwks
+        .find(&kid)
+        .unwrap_or_else(|| panic!("kid {kid} not in the JWKS"));
+    let mut validation = jsonwebtoken::Validation::new(header.alg);
+    validation.set_audience(&[audience]);
+    validation.set_issuer(&[&app.address]);
+    let key = jsonwebtoken::DecodingKey::from_jwk(jwk).unwrap();
+    jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation)
+        .unwrap()
+        .claims
+}

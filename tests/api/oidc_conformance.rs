@@ -7,26 +7,9 @@ use vzconnect::oidc::id_token::half_hash;
 
 use crate::helpers::*;
 
-/// Verifies an id_token's signature and claims through the published JWKS.
+/// Verifies an id_token for the `web` client through the published JWKS.
 async fn claims(app: &TestApp, token: &str) -> Value {
-    let jwks: jsonwebtoken::jwk::JwkSet = app
-        .http
-        .get(app.url("/jwks.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let header = jsonwebtoken::decode_header(token).unwrap();
-    let jwk = jwks.find(header.kid.as_deref().unwrap()).unwrap();
-    let mut validation = jsonwebtoken::Validation::new(header.alg);
-    validation.set_audience(&[&app.web.id]);
-    validation.set_issuer(&[&app.address]);
-    let key = jsonwebtoken::DecodingKey::from_jwk(jwk).unwrap();
-    jsonwebtoken::decode::<Value>(token, &key, &validation)
-        .unwrap()
-        .claims
+    verify_with_jwks(app, token, &app.web.id).await
 }
 
 fn query<'a>(

@@ -2,7 +2,6 @@
 //! server, runs the code flow with PKCE and nonce, verifies the id_token through the JWKS and
 //! reads UserInfo; plus the claims, algorithms and key rotation the library does not cover.
 
-use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{decode, decode_header, DecodingKey, Validation};
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreUserInfoClaims,
@@ -94,30 +93,6 @@ async fn openidconnect_crate_runs_the_code_flow_with_pkce_and_nonce() {
         .unwrap();
     assert_eq!(info.email().map(|e| e.as_str()), Some("alice@example.org"));
     assert_eq!(info.preferred_username().map(|u| u.as_str()), Some("alice"));
-}
-
-/// Decodes an id_token with the server's published JWKS, checking signature, iss and aud.
-async fn verify_with_jwks(app: &TestApp, token: &str, audience: &str) -> Value {
-    let jwks: JwkSet = app
-        .http
-        .get(app.url("/jwks.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let header = decode_header(token).unwrap();
-    let kid = header.kid.expect("a kid in the header");
-    let jwk = jwks
-        .find(&kid)
-        .unwrap_or_else(|| panic!("kid {kid} not in the JWKS"));
-    let mut validation = Validation::new(header.alg);
-    validation.set_audience(&[audience]);
-    validation.set_issuer(&[&app.address]);
-    decode::<Value>(token, &DecodingKey::from_jwk(jwk).unwrap(), &validation)
-        .unwrap()
-        .claims
 }
 
 #[tokio::test]
