@@ -13,7 +13,9 @@ pub mod mail;
 pub mod matrix;
 pub mod oauth;
 pub mod oidc;
+pub mod outbound;
 pub mod poco;
+pub mod private_files;
 pub mod store;
 pub mod web;
 
@@ -32,8 +34,21 @@ pub fn start_server(
     state: AppState,
     workers: usize,
 ) -> std::io::Result<Server> {
+    let hsts = state.secure_cookies;
     let state = aweb::Data::new(state);
     let server = HttpServer::new(move || {
+        let mut headers = DefaultHeaders::new()
+            .add(("X-Content-Type-Options", "nosniff"))
+            .add(("X-Frame-Options", "DENY"))
+            .add(("Referrer-Policy", "no-referrer"))
+            .add((
+                "Content-Security-Policy",
+                "default-src 'self'; img-src 'self' https: data:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+            ));
+        if hsts {
+            // An https issuer is only ever reached over TLS (RFC 6797).
+            headers = headers.add(("Strict-Transport-Security", "max-age=31536000"));
+        }
         let form_errors = aweb::FormConfig::default().error_handler(|err, _| {
             let page = web::bad_form_page();
             actix_web::error::InternalError::from_response(err, page).into()
@@ -42,16 +57,7 @@ pub fn start_server(
             .app_data(state.clone())
             .app_data(form_errors)
             .configure(router::routes)
-            .wrap(
-                DefaultHeaders::new()
-                    .add(("X-Content-Type-Options", "nosniff"))
-                    .add(("X-Frame-Options", "DENY"))
-                    .add(("Referrer-Policy", "no-referrer"))
-                    .add((
-                        "Content-Security-Policy",
-                        "default-src 'self'; img-src 'self' https: data:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
-                    )),
-            )
+            .wrap(headers)
             .wrap_fn(|req, srv| {
                 let method = req.method().to_string();
                 let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
@@ -69,6 +75,24 @@ pub fn start_server(
             })
     })
     .workers(workers.max(1))
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+/// Serves `/metrics` alone on its own listener (`serve --metrics-bind`), so the numbers are
+/// never public on the issuer's address.
+pub fn start_metrics_server(
+    listener: TcpListener,
+    metrics: web::Metrics,
+) -> std::io::Result<Server> {
+    let metrics = aweb::Data::new(metrics);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(metrics.clone())
+            .route("/metrics", aweb::get().to(web::metrics_get))
+    })
+    .workers(1)
     .listen(listener)?
     .run();
     Ok(server)

@@ -61,11 +61,14 @@ impl Mailer {
                 .map(|_| ())
                 .map_err(|e| e.to_string()),
             Self::Outbox { dir, .. } => {
-                std::fs::create_dir_all(dir)
+                // Mails hold live links: the folder and each file are the owner's only.
+                crate::private_files::ensure_dir(dir)
                     .map_err(|e| format!("outbox {}: {e}", dir.display()))?;
                 let id = FileTransport::new(dir)
                     .send(&message)
                     .map_err(|e| e.to_string())?;
+                crate::private_files::restrict_file(&dir.join(format!("{id}.eml")))
+                    .map_err(|e| format!("outbox {}: {e}", dir.display()))?;
                 log::info!("mail \"{subject}\" written to {}/{id}.eml", dir.display());
                 Ok(())
             }

@@ -1,5 +1,7 @@
-//! Authenticating people: password hashing on a bounded pool, session ids, CSRF tokens.
+//! Authenticating people: password hashing on a bounded pool, session ids, CSRF tokens,
+//! and throttling of guesses and floods.
 
 pub mod csrf;
 pub mod password;
 pub mod session;
+pub mod throttle;

@@ -1,8 +1,11 @@
 //! Argon2id password hashes (OWASP parameters, the argon2 crate's defaults). Hashing is
 //! deliberately slow, so it runs on the blocking pool behind a semaphore: a login storm
-//! queues here instead of starving the workers that answer token requests.
+//! queues here instead of starving the workers that answer token requests. Each source (a
+//! client address) hashes one password at a time, so one source cannot take all the capacity
+//! and starve everyone else.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
@@ -11,6 +14,10 @@ use tokio::sync::Semaphore;
 
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 8;
+/// The longest password accepted (NIST SP 800-63B asks for at least 64). The strength
+/// estimate grows faster than linearly with the length, so longer input is refused before
+/// it is estimated.
+pub const MAX_PASSWORD_CHARS: usize = 256;
 
 /// Hashes a password now, on the calling thread (for the command line).
 pub fn hash_now(password: &str) -> Result<String, String> {
@@ -32,13 +39,20 @@ pub fn verify_now(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Checks a new password: at least 8 characters, and hard to guess by zxcvbn's estimate
+/// Checks a new password: 8 to 256 characters, and hard to guess by zxcvbn's estimate
 /// (score 3 of 4), also considering the person's own name and address (`related`). The
 /// message is shown to the person choosing the password.
 pub fn check_strength(password: &str, related: &[&str]) -> Result<(), String> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
+    // Counting stops early, so a huge input costs no more than the limit.
+    let chars = password.chars().take(MAX_PASSWORD_CHARS + 1).count();
+    if chars < MIN_PASSWORD_CHARS {
         return Err(format!(
             "the password must have at least {MIN_PASSWORD_CHARS} characters"
+        ));
+    }
+    if chars > MAX_PASSWORD_CHARS {
+        return Err(format!(
+            "the password must have at most {MAX_PASSWORD_CHARS} characters"
         ));
     }
     let estimate = zxcvbn::zxcvbn(password, related);
@@ -52,10 +66,12 @@ pub fn check_strength(password: &str, related: &[&str]) -> Result<(), String> {
     Ok(())
 }
 
-/// Runs hashing off the async workers, at most `limit` at a time.
+/// Runs hashing off the async workers, at most `limit` at a time and one per source.
 #[derive(Clone)]
 pub struct PasswordPool {
     permits: Arc<Semaphore>,
+    /// One permit per source that is hashing or waiting to.
+    sources: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
     /// Verified when the username is unknown, so timing does not reveal which names exist.
     dummy_hash: Arc<String>,
 }
@@ -65,33 +81,57 @@ impl PasswordPool {
     pub fn new(limit: usize) -> Self {
         Self {
             permits: Arc::new(Semaphore::new(limit.max(1))),
+            sources: Arc::new(Mutex::new(HashMap::new())),
             dummy_hash: Arc::new(hash_now("no such user, no such password").unwrap_or_default()),
         }
     }
 
-    /// Verifies `password` against `hash`, or against a dummy hash when there is none.
-    pub async fn verify(&self, password: String, hash: Option<String>) -> bool {
-        let Ok(_permit) = self.permits.acquire().await else {
-            return false;
-        };
+    /// Verifies `password` against `hash`, or against a dummy hash when there is none, for
+    /// a request from `source`.
+    pub async fn verify(&self, source: &str, password: String, hash: Option<String>) -> bool {
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.dummy_hash.as_ref().clone());
-        let verified = tokio::task::spawn_blocking(move || verify_now(&password, &hash))
+        let verified = self
+            .run(source, move || verify_now(&password, &hash))
             .await
             .unwrap_or(false);
         known && verified
     }
 
-    /// Hashes a new password.
-    pub async fn hash(&self, password: String) -> Result<String, String> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| "the password pool is closed".to_string())?;
-        tokio::task::spawn_blocking(move || hash_now(&password))
-            .await
-            .map_err(|e| e.to_string())?
+    /// Hashes a new password for a request from `source`.
+    pub async fn hash(&self, source: &str, password: String) -> Result<String, String> {
+        self.run(source, move || hash_now(&password)).await?
+    }
+
+    /// Runs `work` on the blocking pool once `source` has no other hash running and the
+    /// pool has room.
+    async fn run<T: Send + 'static>(
+        &self,
+        source: &str,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, String> {
+        let queue = {
+            let mut sources = self.sources.lock().unwrap_or_else(|e| e.into_inner());
+            sources
+                .entry(source.to_string())
+                .or_insert_with(|| Arc::new(Semaphore::new(1)))
+                .clone()
+        };
+        let closed = |_| "the password pool is closed".to_string();
+        let result = async {
+            let _turn = queue.acquire().await.map_err(closed)?;
+            let _permit = self.permits.acquire().await.map_err(closed)?;
+            tokio::task::spawn_blocking(work)
+                .await
+                .map_err(|e| e.to_string())
+        }
+        .await;
+        let mut sources = self.sources.lock().unwrap_or_else(|e| e.into_inner());
+        // The map's and this call's handle: nobody else waits on this source.
+        if Arc::strong_count(&queue) == 2 {
+            sources.remove(source);
+        }
+        result
     }
 }
 
@@ -117,6 +157,11 @@ mod tests {
         assert!(check_strength("qwertyuiop", &[]).is_err());
         assert!(check_strength("alicealice1", &["alice"]).is_err());
         assert_eq!(check_strength("correct horse battery staple", &[]), Ok(()));
+        let longest = "correct horse battery staple ".repeat(9)[..MAX_PASSWORD_CHARS].to_string();
+        assert!(!check_strength(&longest, &[]).is_err_and(|e| e.contains("at most")));
+        assert!(check_strength(&format!("{longest}x"), &[])
+            .unwrap_err()
+            .contains("at most 256"));
     }
 
     #[tokio::test]
@@ -124,8 +169,37 @@ mod tests {
         let pool = PasswordPool::new(1);
         assert!(
             !pool
-                .verify("no such user, no such password".into(), None)
+                .verify(
+                    "198.51.100.7",
+                    "no such user, no such password".into(),
+                    None
+                )
                 .await
         );
+        assert!(pool.sources.lock().unwrap().is_empty(), "nothing is kept");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn one_source_cannot_take_the_whole_pool() {
+        let pool = PasswordPool::new(2);
+        let hash = hash_now("correct horse").unwrap();
+        // A flood from one source queues behind its own turn...
+        let flood: Vec<_> = (0..6)
+            .map(|_| {
+                let pool = pool.clone();
+                let hash = hash.clone();
+                tokio::spawn(async move { pool.verify("flood", "wrong".into(), Some(hash)).await })
+            })
+            .collect();
+        tokio::task::yield_now().await;
+        // ...so at most one of the pool's two permits is ever the flood's.
+        assert!(pool.permits.available_permits() >= 1);
+        assert!(
+            pool.verify("other", "correct horse".into(), Some(hash))
+                .await
+        );
+        for task in flood {
+            assert!(!task.await.unwrap());
+        }
     }
 }

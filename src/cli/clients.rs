@@ -1,4 +1,6 @@
-//! `vzconnect client add|list`.
+//! `vzconnect client add|list|verify`. Clients added here are registered by the operator
+//! and count as verified; `client verify` marks a client registered by someone else as
+//! reviewed.
 
 use clap::{Args, Subcommand};
 use serde_json::json;
@@ -6,10 +8,13 @@ use serde_json::json;
 use super::{CliError, Globals, JsonFlag};
 use crate::clock::{Clock, SystemClock};
 use crate::crypto::SecretKey;
+use crate::domain::outbound::OutboundRules;
 use crate::domain::records::Client;
 use crate::domain::ClientId;
-use crate::oauth::registration::{metadata_json, ClientMetadata};
+use crate::oauth::registration::{metadata_json, ClientMetadata, Registration, RegistrationError};
+use crate::outbound::Outbound;
 use crate::store::Store;
+use crate::web::complete_registration;
 
 /// `vzconnect client …`.
 #[derive(Debug, Subcommand)]
@@ -18,6 +23,15 @@ pub enum ClientCommand {
     Add(Box<ClientAdd>),
     /// List clients.
     List(JsonFlag),
+    /// Mark a client registered in the portal or at /register as reviewed by the operator.
+    Verify(ClientVerify),
+}
+
+/// `vzconnect client verify`.
+#[derive(Debug, Args)]
+pub struct ClientVerify {
+    /// The client's id.
+    client_id: String,
 }
 
 /// `vzconnect client add`.
@@ -66,9 +80,10 @@ pub struct ClientAdd {
     /// Subject identifiers: public (default, the same for every client) or pairwise.
     #[arg(long, env = "VZCONNECT_SUBJECT_TYPE", default_value = "public")]
     subject_type: String,
-    /// The pairwise sector (default: the redirect URIs' host, which must then be the same).
-    #[arg(long, env = "VZCONNECT_SECTOR_IDENTIFIER")]
-    sector_identifier: Option<String>,
+    /// For pairwise subjects when the redirect URIs have several hosts: an https URL whose
+    /// JSON array lists every redirect URI; its host is the sector.
+    #[arg(long, env = "VZCONNECT_SECTOR_IDENTIFIER_URI")]
+    sector_identifier_uri: Option<String>,
     #[command(flatten)]
     json: JsonFlag,
 }
@@ -85,13 +100,37 @@ pub(super) struct ClientSpec {
     pub post_logout_redirect_uris: Vec<String>,
     pub backchannel_logout_uri: Option<String>,
     pub subject_type: String,
-    pub sector_identifier: Option<String>,
+    pub sector_identifier_uri: Option<String>,
 }
 
 impl ClientSpec {
-    /// Validates the spec and mints the id and secret. Nothing is sealed or stored yet, so
-    /// bad input fails before the database is opened.
-    pub(super) fn build(self) -> Result<(Client, Option<String>), CliError> {
+    /// Validates the spec and mints the id and secret; fetches the sector identifier
+    /// document if one is named. Nothing is sealed or stored yet, so bad input fails before
+    /// the database is opened.
+    pub(super) async fn build(
+        self,
+        rules: OutboundRules,
+    ) -> Result<(Client, Option<String>), CliError> {
+        let registration = self.validate(rules)?;
+        let outbound = Outbound::new(rules).map_err(CliError::Runtime)?;
+        let (mut client, secret) = complete_registration(registration, &outbound)
+            .await
+            .map_err(usage)?;
+        client.verified = true;
+        Ok((client, secret))
+    }
+
+    /// [`ClientSpec::build`] for a spec that needs nothing fetched (the demo's clients).
+    pub(super) fn build_offline(self) -> Result<(Client, Option<String>), CliError> {
+        let (mut client, secret) = self
+            .validate(OutboundRules::Strict)?
+            .ready()
+            .ok_or_else(|| CliError::Runtime("this client needs its sector document".into()))?;
+        client.verified = true;
+        Ok((client, secret))
+    }
+
+    fn validate(self, rules: OutboundRules) -> Result<Registration, CliError> {
         let metadata = ClientMetadata {
             client_name: Some(self.name),
             redirect_uris: self.redirect_uris,
@@ -107,7 +146,7 @@ impl ClientSpec {
             id_token_signed_response_alg: Some(self.id_token_alg),
             signature_method: Some(self.signature_method),
             subject_type: Some(self.subject_type),
-            sector_identifier: self.sector_identifier,
+            sector_identifier_uri: self.sector_identifier_uri,
             post_logout_redirect_uris: self.post_logout_redirect_uris,
             backchannel_logout_uri: self.backchannel_logout_uri,
             ..ClientMetadata::default()
@@ -118,24 +157,27 @@ impl ClientSpec {
             .transpose()
             .map_err(CliError::Usage)?;
         metadata
-            .into_client(client_id, SystemClock.now())
-            .map_err(|e| {
-                let flag = match e.field {
-                    "client_name" => "--name",
-                    "redirect_uris" => "--redirect-uri",
-                    "grant_types" => "--grant-type",
-                    "token_endpoint_auth_method" => "--public",
-                    "id_token_signed_response_alg" => "--id-token-alg",
-                    "signature_method" => "--signature-method",
-                    "subject_type" => "--subject-type",
-                    "sector_identifier" => "--sector-identifier",
-                    "post_logout_redirect_uris" => "--post-logout-redirect-uri",
-                    "backchannel_logout_uri" => "--backchannel-logout-uri",
-                    other => other,
-                };
-                CliError::Usage(format!("{flag}: {}", e.message))
-            })
+            .into_registration(client_id, SystemClock.now(), rules)
+            .map_err(usage)
     }
+}
+
+/// A refused registration as the command line says it: the flag at fault and why.
+fn usage(e: RegistrationError) -> CliError {
+    let flag = match e.field {
+        "client_name" => "--name",
+        "redirect_uris" => "--redirect-uri",
+        "grant_types" => "--grant-type",
+        "token_endpoint_auth_method" => "--public",
+        "id_token_signed_response_alg" => "--id-token-alg",
+        "signature_method" => "--signature-method",
+        "subject_type" => "--subject-type",
+        "sector_identifier_uri" => "--sector-identifier-uri",
+        "post_logout_redirect_uris" => "--post-logout-redirect-uri",
+        "backchannel_logout_uri" => "--backchannel-logout-uri",
+        other => other,
+    };
+    CliError::Usage(format!("{flag}: {}", e.message))
 }
 
 /// Encrypts the client's secret with the server key, bound to the client id.
@@ -150,10 +192,12 @@ pub(super) fn client_json(client: &Client, secret: Option<&str>) -> serde_json::
     if let Some(secret) = secret {
         value["client_secret"] = json!(secret);
     }
+    value["verified"] = json!(client.verified);
     value
 }
 
 pub(super) async fn run(globals: &Globals, command: ClientCommand) -> Result<(), CliError> {
+    let rules = OutboundRules::from_flag(globals.allow_insecure_outbound);
     match command {
         ClientCommand::Add(args) => {
             let spec = ClientSpec {
@@ -167,9 +211,9 @@ pub(super) async fn run(globals: &Globals, command: ClientCommand) -> Result<(),
                 post_logout_redirect_uris: args.post_logout_redirect_uris,
                 backchannel_logout_uri: args.backchannel_logout_uri,
                 subject_type: args.subject_type,
-                sector_identifier: args.sector_identifier,
+                sector_identifier_uri: args.sector_identifier_uri,
             };
-            let (mut client, secret) = spec.build()?;
+            let (mut client, secret) = spec.build(rules).await?;
             let (store, key) = globals.open()?;
             seal_secret(&mut client, secret.as_deref(), &key);
             store.create_client(client.clone()).await?;
@@ -193,8 +237,8 @@ pub(super) async fn run(globals: &Globals, command: ClientCommand) -> Result<(),
                 return Ok(());
             }
             println!(
-                "{:<24} {:<24} {:<12} {:<40} REDIRECT URIS",
-                "CLIENT ID", "NAME", "TYPE", "GRANTS"
+                "{:<24} {:<24} {:<12} {:<9} {:<40} REDIRECT URIS",
+                "CLIENT ID", "NAME", "TYPE", "VERIFIED", "GRANTS"
             );
             for c in clients {
                 let kind = if c.is_public() {
@@ -205,14 +249,26 @@ pub(super) async fn run(globals: &Globals, command: ClientCommand) -> Result<(),
                 let grants: Vec<_> = c.grant_types.iter().map(|g| g.as_str()).collect();
                 let uris: Vec<_> = c.redirect_uris.iter().map(|u| u.as_str()).collect();
                 println!(
-                    "{:<24} {:<24} {:<12} {:<40} {}",
+                    "{:<24} {:<24} {:<12} {:<9} {:<40} {}",
                     c.client_id,
                     c.name,
                     kind,
+                    if c.verified { "yes" } else { "no" },
                     grants.join(","),
                     uris.join(" ")
                 );
             }
+            Ok(())
+        }
+        ClientCommand::Verify(args) => {
+            let client_id = ClientId::parse(&args.client_id).map_err(CliError::Usage)?;
+            let (store, _) = globals.open()?;
+            let Some(mut client) = store.find_client(&client_id)? else {
+                return Err(CliError::Usage(format!("no client '{client_id}'")));
+            };
+            client.verified = true;
+            store.update_client(client).await?;
+            println!("client {client_id} is verified");
             Ok(())
         }
     }

@@ -29,6 +29,7 @@ pub async fn ensure(store: &dyn Store, key: &SecretKey, issuer: &str) -> Result<
                 email: "demo@example.org".into(),
                 name: Some("Demo User".into()),
                 password_hash,
+                email_verified: true,
                 created_at: SystemClock.now(),
             })
             .await?;
@@ -69,9 +70,9 @@ pub async fn ensure(store: &dyn Store, key: &SecretKey, issuer: &str) -> Result<
                 post_logout_redirect_uris: vec![format!("{issuer}/")],
                 backchannel_logout_uri: None,
                 subject_type: "public".into(),
-                sector_identifier: None,
+                sector_identifier_uri: None,
             };
-            let (mut client, secret) = spec.build()?;
+            let (mut client, secret) = spec.build_offline()?;
             seal_secret(&mut client, secret.as_deref(), key);
             store.create_client(client).await?;
             secret.ok_or_else(|| CliError::Runtime("the demo client has no secret".into()))?
@@ -115,9 +116,9 @@ async fn ensure_playground(
         post_logout_redirect_uris: Vec::new(),
         backchannel_logout_uri: None,
         subject_type: "public".into(),
-        sector_identifier: None,
+        sector_identifier_uri: None,
     };
-    let (mut client, secret) = spec.build()?;
+    let (mut client, secret) = spec.build_offline()?;
     seal_secret(&mut client, secret.as_deref(), key);
     store.create_client(client).await?;
     Ok(())

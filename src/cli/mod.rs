@@ -34,6 +34,10 @@ pub struct Cli {
     /// File holding the secret key (default: <database file>.key, created on first start).
     #[arg(long, global = true, env = "VZCONNECT_SECRET_KEY_FILE")]
     pub secret_key_file: Option<PathBuf>,
+    /// Let outbound requests (back-channel logout, sector identifier documents) and the URLs
+    /// registered for them use http and local addresses: for development and tests only.
+    #[arg(long, global = true, env = "VZCONNECT_ALLOW_INSECURE_OUTBOUND")]
+    pub allow_insecure_outbound: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -92,6 +96,7 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
     let globals = Globals {
         database: cli.database,
         secret_key_file: cli.secret_key_file,
+        allow_insecure_outbound: cli.allow_insecure_outbound,
     };
     match cli.command {
         Command::Serve(args) => serve::run(&globals, args).await,
@@ -106,6 +111,7 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
 pub struct Globals {
     database: String,
     secret_key_file: Option<PathBuf>,
+    allow_insecure_outbound: bool,
 }
 
 impl Globals {

@@ -9,9 +9,14 @@ use super::{demo, CliError, Globals};
 use crate::auth::password::PasswordPool;
 use crate::clock::{Clock, SystemClock};
 use crate::config::normalize_issuer;
+use crate::domain::outbound::OutboundRules;
 use crate::matrix::server_name_from_issuer;
+use crate::outbound::Outbound;
 use crate::store::Store;
-use crate::web::{ensure_signing_keys, AppState, MatrixSettings, Metrics, SigningKeys};
+use crate::web::{
+    ensure_signing_keys, parse_trusted_proxies, AppState, MatrixSettings, Metrics,
+    RegistrationPolicy, SigningKeys,
+};
 
 /// Widget credentials one user may mint per minute.
 const MINTS_PER_MINUTE: u32 = 30;
@@ -47,9 +52,24 @@ pub struct ServeArgs {
     /// Folder that receives mail when no SMTP server is set (default: <database file>.outbox).
     #[arg(long, env = "VZCONNECT_OUTBOX")]
     outbox: Option<std::path::PathBuf>,
-    /// The initial access token that POST /register requires (default: registration is open).
+    /// Who may use POST /register: closed, token (the initial access token
+    /// --registration-token) or open (default: token when a token is set, else closed).
+    #[arg(long, env = "VZCONNECT_REGISTRATION", value_parser = ["closed", "token", "open"])]
+    registration: Option<String>,
+    /// The initial access token that POST /register requires.
     #[arg(long, env = "VZCONNECT_REGISTRATION_TOKEN", hide_env_values = true)]
     registration_token: Option<String>,
+    /// A reverse proxy (address or CIDR range, repeat for several) whose X-Forwarded-For is
+    /// believed for the client's address (default: none; the peer's address counts).
+    #[arg(
+        long = "trusted-proxy",
+        env = "VZCONNECT_TRUSTED_PROXY",
+        value_delimiter = ' '
+    )]
+    trusted_proxies: Vec<String>,
+    /// Serve Prometheus metrics at /metrics on this address (default: not served).
+    #[arg(long, env = "VZCONNECT_METRICS_BIND")]
+    metrics_bind: Option<String>,
     /// Seconds a widget credential lives.
     #[arg(long, env = "VZCONNECT_WIDGET_TOKEN_TTL", default_value_t = 3600)]
     widget_token_ttl: i64,
@@ -71,6 +91,24 @@ pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliErr
     // Bind before writing anything, so a busy port leaves the database as it was.
     let listener = TcpListener::bind(address)
         .map_err(|e| CliError::Runtime(format!("cannot listen on {address}: {e}")))?;
+    let metrics_listener = match &args.metrics_bind {
+        None => None,
+        Some(bind) => {
+            let address: SocketAddr = bind.parse().map_err(|_| {
+                CliError::Usage(format!(
+                    "--metrics-bind: '{bind}' is not an address like 127.0.0.1:9090"
+                ))
+            })?;
+            Some(TcpListener::bind(address).map_err(|e| {
+                CliError::Runtime(format!("cannot listen on {address} for metrics: {e}"))
+            })?)
+        }
+    };
+    let trusted_proxies = parse_trusted_proxies(&args.trusted_proxies).map_err(CliError::Usage)?;
+    let registration = registration_policy(
+        args.registration.as_deref(),
+        args.registration_token.clone(),
+    )?;
     if args.widget_token_ttl <= 0 {
         return Err(CliError::Usage(
             "--widget-token-ttl must be a positive number of seconds".into(),
@@ -89,6 +127,8 @@ pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliErr
         .unwrap_or_else(|| globals.beside_database("outbox"));
     let mailer = crate::mail::Mailer::new(args.smtp_url.as_deref(), outbox, &args.mail_from)
         .map_err(CliError::Usage)?;
+    let rules = OutboundRules::from_flag(globals.allow_insecure_outbound);
+    let outbound = Outbound::new(rules).map_err(CliError::Runtime)?;
     let (store, key) = globals.open()?;
     for alg in ensure_signing_keys(store.as_ref(), &key, SystemClock.now()).await? {
         println!("created a new {} signing key", alg.as_str());
@@ -108,9 +148,11 @@ pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliErr
         passwords: PasswordPool::new(workers),
         metrics: Metrics::default(),
         keys: SigningKeys::default(),
-        http: reqwest::Client::new(),
+        outbound,
         mailer,
-        registration_token: args.registration_token.clone(),
+        registration,
+        trusted_proxies,
+        throttles: Default::default(),
         matrix: MatrixSettings::new(
             args.matrix_server_name
                 .clone()
@@ -123,12 +165,53 @@ pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliErr
         demo: args.demo,
     };
     spawn_purger(state.store.clone(), state.clock.clone());
+    if let Some(listener) = metrics_listener {
+        let address = listener
+            .local_addr()
+            .map_err(|e| CliError::Runtime(e.to_string()))?;
+        let server = crate::start_metrics_server(listener, state.metrics.clone())
+            .map_err(|e| CliError::Runtime(e.to_string()))?;
+        tokio::spawn(server);
+        println!("metrics at http://{address}/metrics");
+    }
     log::info!("vzconnect listening on {} as {issuer}", args.bind);
     println!("vzconnect listening on {} (issuer {issuer})", args.bind);
+    if rules == OutboundRules::Insecure {
+        let warning = "--allow-insecure-outbound: outbound requests may use http and reach local and private addresses; never use this in production";
+        log::warn!("{warning}");
+        println!("warning: {warning}");
+    }
     crate::start_server(listener, state, workers)
         .map_err(|e| CliError::Runtime(e.to_string()))?
         .await
         .map_err(|e| CliError::Runtime(e.to_string()))
+}
+
+/// `--registration` and `--registration-token` together.
+fn registration_policy(
+    mode: Option<&str>,
+    token: Option<String>,
+) -> Result<RegistrationPolicy, CliError> {
+    let token = token.filter(|t| !t.is_empty());
+    match (mode, token) {
+        (None | Some("token"), Some(token)) if token.len() >= 16 => {
+            Ok(RegistrationPolicy::Token(token))
+        }
+        (None | Some("token"), Some(_)) => Err(CliError::Usage(
+            "--registration-token must be at least 16 characters".into(),
+        )),
+        (Some("token"), None) => Err(CliError::Usage(
+            "--registration token needs --registration-token".into(),
+        )),
+        (None | Some("closed"), None) => Ok(RegistrationPolicy::Closed),
+        (Some("open"), None) => Ok(RegistrationPolicy::Open),
+        (Some(mode), Some(_)) => Err(CliError::Usage(format!(
+            "--registration {mode} takes no --registration-token"
+        ))),
+        (Some(other), None) => Err(CliError::Usage(format!(
+            "--registration: '{other}' (closed, token or open)"
+        ))),
+    }
 }
 
 /// How often expired sessions, codes and tokens are deleted.

@@ -38,6 +38,10 @@ pub struct UserAdd {
     /// Read the password from the first line of standard input instead of prompting.
     #[arg(long, env = "VZCONNECT_PASSWORD_STDIN")]
     password_stdin: bool,
+    /// The address is not confirmed: the person must follow a link mailed to it before
+    /// sites may be connected (default: the operator vouches for it).
+    #[arg(long, env = "VZCONNECT_UNVERIFIED")]
+    unverified: bool,
 }
 
 pub(super) async fn run_user(globals: &Globals, command: UserCommand) -> Result<(), CliError> {
@@ -63,6 +67,7 @@ pub(super) async fn run_user(globals: &Globals, command: UserCommand) -> Result<
                     email: email.as_str().to_string(),
                     name,
                     password_hash,
+                    email_verified: !args.unverified,
                     created_at: SystemClock.now(),
                 })
                 .await?;

@@ -3,6 +3,7 @@
 
 mod client;
 pub mod contact_query;
+pub mod outbound;
 pub mod profile;
 pub mod records;
 mod redirect_uri;

@@ -43,7 +43,24 @@ pub struct NewUser {
     pub email: String,
     pub name: Option<String>,
     pub password_hash: String,
+    /// Whether the email address is known to be the person's (they followed a link sent to
+    /// it, or the operator vouched for it).
+    pub email_verified: bool,
     pub created_at: UnixTime,
+}
+
+/// An account waiting for its email address to be confirmed: nothing exists under the
+/// username or address until the link is followed, so signing up reveals no one's address.
+#[derive(Debug, Clone)]
+pub struct PendingSignup {
+    /// Hash of the link's token.
+    pub hash: String,
+    pub username: String,
+    pub email: String,
+    pub name: Option<String>,
+    pub password_hash: String,
+    pub created_at: UnixTime,
+    pub expires_at: UnixTime,
 }
 
 /// A registered client.
@@ -62,6 +79,11 @@ pub struct Client {
     pub backchannel_logout_uri: Option<RedirectUri>,
     /// `Some(sector)`: the client sees pairwise subject identifiers for that sector.
     pub sector_identifier: Option<String>,
+    /// The document that named the sector's redirect URIs, when one was registered.
+    pub sector_identifier_uri: Option<String>,
+    /// Whether the operator registered or reviewed the client (`client verify`). Unverified
+    /// clients get no automatic error redirects, and the consent page warns about them.
+    pub verified: bool,
     /// Who may manage it in the developer portal.
     pub owner: Option<UserId>,
     /// Shown on the consent page and in the portal.
@@ -257,6 +279,8 @@ pub struct Contact {
 pub struct WidgetToken {
     pub hash: String,
     pub user_id: UserId,
+    /// The site that minted it (with the `widgets` scope).
+    pub client_id: Option<ClientId>,
     pub widget_id: Option<String>,
     pub issued_at: UnixTime,
     pub expires_at: UnixTime,
@@ -267,10 +291,22 @@ pub struct WidgetToken {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WidgetGrant {
     pub user_id: UserId,
+    /// The site the widget lives in; `None` for grants recorded before sites were.
+    pub client_id: Option<ClientId>,
     pub widget_id: String,
     pub url: Option<String>,
     pub created_at: UnixTime,
     pub last_used_at: UnixTime,
+}
+
+/// Whose widget grants a store call concerns: everything of a person (their account page),
+/// or only what one site created (the site's `/widgets` calls).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WidgetsOf {
+    /// Every widget grant of the person.
+    Everyone,
+    /// Only the grants this site created.
+    Site(ClientId),
 }
 
 /// What a single-use link is for.
@@ -304,8 +340,17 @@ pub struct OneTimeLink {
 pub enum LinkAction {
     /// Marks the email address verified.
     VerifyEmail,
-    /// Sets a new password hash and ends every session.
+    /// Sets a new password hash, ends every session and revokes every access anyone was
+    /// given to the account (the recovery of an account someone else may have held).
     SetPassword(String),
+}
+
+/// What following a link did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkFollowed {
+    pub user_id: UserId,
+    /// Sessions the action ended (their sites get back-channel logout).
+    pub ended_sessions: Vec<String>,
 }
 
 /// A client a person authorized, as the account page lists it.

@@ -20,11 +20,13 @@ pub enum Scope {
     Contacts,
     /// A refresh token.
     OfflineAccess,
+    /// Minting widget credentials (Matrix MSC1960) that sign the person in to widgets.
+    Widgets,
 }
 
 impl Scope {
     /// Every scope, in the order they are shown and written.
-    pub const ALL: [Scope; 7] = [
+    pub const ALL: [Scope; 8] = [
         Scope::OpenId,
         Scope::Profile,
         Scope::Email,
@@ -32,6 +34,7 @@ impl Scope {
         Scope::Phone,
         Scope::Contacts,
         Scope::OfflineAccess,
+        Scope::Widgets,
     ];
 
     /// The scope's name on the wire.
@@ -44,6 +47,7 @@ impl Scope {
             Self::Phone => "phone",
             Self::Contacts => "contacts",
             Self::OfflineAccess => "offline_access",
+            Self::Widgets => "widgets",
         }
     }
 
@@ -57,6 +61,9 @@ impl Scope {
             Self::Phone => "See your phone number",
             Self::Contacts => "See your contacts (your friends list)",
             Self::OfflineAccess => "Keep this access when you are not using the site",
+            Self::Widgets => {
+                "Sign you in to widgets (small apps shown inside the site) as you, and tell them your account ID"
+            }
         }
     }
 

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use crate::clock::UnixTime;
 use crate::crypto::random_token;
+use crate::domain::outbound::OutboundRules;
 use crate::domain::records::Client;
 use crate::domain::{
     ClientId, GrantType, IdTokenAlg, RedirectUri, SignatureMethod, TokenEndpointAuthMethod,
@@ -24,8 +25,9 @@ pub struct ClientMetadata {
     /// vzconnect's own: `hmac-sha256` (default) or `hmac-sha1`.
     pub signature_method: Option<String>,
     pub subject_type: Option<String>,
-    /// vzconnect's own: the pairwise sector (default: the redirect URIs' shared host).
-    pub sector_identifier: Option<String>,
+    /// OpenID Connect Registration §2: an https URL whose JSON array lists every redirect
+    /// URI; its host is the pairwise sector (default: the one host of the redirect URIs).
+    pub sector_identifier_uri: Option<String>,
     pub post_logout_redirect_uris: Vec<String>,
     pub backchannel_logout_uri: Option<String>,
     pub client_uri: Option<String>,
@@ -95,14 +97,71 @@ fn optional_url(
     }
 }
 
+/// Validated metadata, waiting only for the sector identifier document if one was named.
+#[derive(Debug)]
+pub struct Registration {
+    /// The client; for a pairwise client with a `sector_identifier_uri`, its sector is set by
+    /// [`Registration::with_sector_document`].
+    pub client: Client,
+    /// The new secret in plain text (`None` for public clients), to be shown once and sealed.
+    pub secret: Option<String>,
+    /// The `sector_identifier_uri` to fetch (with the outbound policy) before storing.
+    pub sector_document: Option<url::Url>,
+}
+
+impl Registration {
+    /// The client and secret, when no document has to be fetched.
+    pub fn ready(self) -> Option<(Client, Option<String>)> {
+        self.sector_document
+            .is_none()
+            .then_some((self.client, self.secret))
+    }
+
+    /// Completes a pairwise registration with the fetched sector identifier document
+    /// (OpenID Connect Core §8.1): a JSON array that must contain every registered redirect
+    /// URI; the sector is the document URL's host.
+    pub fn with_sector_document(
+        mut self,
+        document: &Value,
+    ) -> Result<(Client, Option<String>), RegistrationError> {
+        let refused = |m: String| RegistrationError::metadata("sector_identifier_uri", m);
+        let Some(url) = self.sector_document.take() else {
+            return Ok((self.client, self.secret));
+        };
+        let listed: Vec<&str> = document
+            .as_array()
+            .ok_or_else(|| refused(format!("{url} must answer a JSON array of redirect URIs")))?
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        if let Some(missing) = self
+            .client
+            .redirect_uris
+            .iter()
+            .find(|u| !listed.contains(&u.as_str()))
+        {
+            return Err(refused(format!(
+                "{url} does not list the redirect URI {}",
+                missing.as_str()
+            )));
+        }
+        let host = url
+            .host_str()
+            .ok_or_else(|| refused(format!("{url} has no host")))?;
+        self.client.sector_identifier = Some(host.to_ascii_lowercase());
+        Ok((self.client, self.secret))
+    }
+}
+
 impl ClientMetadata {
     /// Validates the metadata into a client with a fresh secret (`None` for public
-    /// clients). The secret is returned in plain text once and must be sealed to be stored.
-    pub fn into_client(
+    /// clients). URLs the server will send requests to are checked against `outbound`.
+    pub fn into_registration(
         self,
         client_id: Option<ClientId>,
         now: UnixTime,
-    ) -> Result<(Client, Option<String>), RegistrationError> {
+        outbound: OutboundRules,
+    ) -> Result<Registration, RegistrationError> {
         let name = self.client_name.unwrap_or_default().trim().to_string();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(RegistrationError::metadata(
@@ -165,15 +224,27 @@ impl ClientMetadata {
                 "HS256 needs a client secret",
             ));
         }
-        let sector_identifier = match self.subject_type.as_deref() {
-            None | Some("public") if self.sector_identifier.is_some() => {
+        let sector_uri = self
+            .sector_identifier_uri
+            .filter(|u| !u.trim().is_empty())
+            .map(|u| {
+                outbound
+                    .check_url(u.trim())
+                    .map_err(|e| RegistrationError::metadata("sector_identifier_uri", e))
+            })
+            .transpose()?;
+        let (sector_identifier, sector_document) = match self.subject_type.as_deref() {
+            None | Some("public") if sector_uri.is_some() => {
                 return Err(RegistrationError::metadata(
-                    "sector_identifier",
+                    "sector_identifier_uri",
                     "goes with subject_type pairwise",
                 ))
             }
-            None | Some("public") => None,
-            Some("pairwise") => Some(sector(self.sector_identifier, &redirect_uris)?),
+            None | Some("public") => (None, None),
+            Some("pairwise") => match sector_uri {
+                Some(url) => (None, Some(url)),
+                None => (Some(redirect_host(&redirect_uris)?), None),
+            },
             Some(other) => {
                 return Err(RegistrationError::metadata(
                     "subject_type",
@@ -202,12 +273,18 @@ impl ClientMetadata {
             backchannel_logout_uri: self
                 .backchannel_logout_uri
                 .as_deref()
+                .filter(|u| !u.trim().is_empty())
                 .map(|u| {
-                    RedirectUri::parse(u)
+                    outbound
+                        .check_url(u)
+                        .and_then(|_| RedirectUri::parse(u))
                         .map_err(|e| RegistrationError::metadata("backchannel_logout_uri", e))
                 })
                 .transpose()?,
             sector_identifier,
+            sector_identifier_uri: sector_document.as_ref().map(|u| u.as_str().to_string()),
+            // Registered by someone other than the operator until `client verify`.
+            verified: false,
             owner: None,
             description: self
                 .description
@@ -220,21 +297,17 @@ impl ClientMetadata {
             created_at: now,
         };
         let secret = (!public).then(|| random_token(32));
-        Ok((client, secret))
+        Ok(Registration {
+            client,
+            secret,
+            sector_document,
+        })
     }
 }
 
-/// The pairwise sector: given, or the one host all redirect URIs share.
-fn sector(
-    given: Option<String>,
-    redirect_uris: &[RedirectUri],
-) -> Result<String, RegistrationError> {
-    if let Some(sector) = given
-        .map(|s| s.trim().to_ascii_lowercase())
-        .filter(|s| !s.is_empty())
-    {
-        return Ok(sector);
-    }
+/// The pairwise sector without a sector identifier document: the one host all redirect URIs
+/// share (OpenID Connect Core §8.1).
+fn redirect_host(redirect_uris: &[RedirectUri]) -> Result<String, RegistrationError> {
     let hosts: Vec<String> = redirect_uris
         .iter()
         .filter_map(|u| {
@@ -245,10 +318,12 @@ fn sector(
         })
         .collect();
     match hosts.split_first() {
-        Some((first, rest)) if rest.iter().all(|h| h == first) => Ok(first.clone()),
+        Some((first, rest)) if hosts.len() == redirect_uris.len() && rest.iter().all(|h| h == first) => {
+            Ok(first.to_ascii_lowercase())
+        }
         _ => Err(RegistrationError::metadata(
-            "sector_identifier",
-            "the redirect URIs have different hosts, so name the sector",
+            "sector_identifier_uri",
+            "the redirect URIs do not share one host, so a pairwise client must register a sector_identifier_uri listing them",
         )),
     }
 }
@@ -275,7 +350,10 @@ pub fn metadata_json(client: &Client) -> Value {
                 .as_ref()
                 .map(|u| u.as_str().to_string()),
         ),
-        ("sector_identifier", client.sector_identifier.clone()),
+        (
+            "sector_identifier_uri",
+            client.sector_identifier_uri.clone(),
+        ),
         ("client_uri", client.client_uri.clone()),
         ("logo_uri", client.logo_uri.clone()),
         ("description", client.description.clone()),
@@ -294,6 +372,17 @@ mod tests {
 
     fn meta(json: Value) -> ClientMetadata {
         serde_json::from_value(json).unwrap()
+    }
+
+    impl ClientMetadata {
+        fn into_client(
+            self,
+            id: Option<ClientId>,
+            now: UnixTime,
+        ) -> Result<(Client, Option<String>), RegistrationError> {
+            self.into_registration(id, now, OutboundRules::Strict)
+                .map(|r| r.ready().expect("no document to fetch"))
+        }
     }
 
     #[test]
@@ -321,5 +410,42 @@ mod tests {
         );
         let public = meta(json!({"client_name": "App", "redirect_uris": ["com.example.app:/cb"], "token_endpoint_auth_method": "none"})).into_client(None, 1).unwrap();
         assert_eq!(public.1, None);
+    }
+
+    #[test]
+    fn a_sector_document_must_list_every_redirect_uri() {
+        let two = json!({"client_name": "Two", "subject_type": "pairwise",
+            "redirect_uris": ["https://a.example/cb", "https://b.example/cb"]});
+        let refused = meta(two.clone()).into_registration(None, 1, OutboundRules::Strict);
+        assert_eq!(refused.unwrap_err().field, "sector_identifier_uri");
+        let mut with_document = two;
+        with_document["sector_identifier_uri"] = json!("https://sector.example/uris.json");
+        let pending = || {
+            meta(with_document.clone())
+                .into_registration(None, 1, OutboundRules::Strict)
+                .unwrap()
+        };
+        assert_eq!(
+            pending().sector_document.unwrap().as_str(),
+            "https://sector.example/uris.json"
+        );
+        let (client, _) = pending()
+            .with_sector_document(&json!(["https://b.example/cb", "https://a.example/cb"]))
+            .unwrap();
+        assert_eq!(client.sector_identifier.as_deref(), Some("sector.example"));
+        for bad in [
+            json!(["https://a.example/cb"]),
+            json!({"uris": []}),
+            json!("x"),
+        ] {
+            let error = pending().with_sector_document(&bad).unwrap_err();
+            assert_eq!(error.field, "sector_identifier_uri", "{bad}");
+        }
+        let one = meta(json!({"client_name": "One", "subject_type": "pairwise",
+            "redirect_uris": ["https://Shop.example/cb", "https://shop.example/other"]}))
+        .into_client(None, 1)
+        .unwrap()
+        .0;
+        assert_eq!(one.sector_identifier.as_deref(), Some("shop.example"));
     }
 }

@@ -16,7 +16,8 @@ pub struct Endpoints<'a> {
     pub revocation: &'a str,
     pub introspection: &'a str,
     pub end_session: &'a str,
-    pub registration: &'a str,
+    /// `None` while dynamic registration is closed.
+    pub registration: Option<&'a str>,
 }
 
 /// Claims the server can return (UserInfo and id_token).
@@ -68,7 +69,7 @@ pub fn document(issuer: &str, endpoints: &Endpoints<'_>) -> Value {
         GrantType::ClientCredentials,
     ]
     .map(GrantType::as_str);
-    json!({
+    let mut document = json!({
         "issuer": issuer,
         "authorization_endpoint": url(endpoints.authorization),
         "token_endpoint": url(endpoints.token),
@@ -77,7 +78,6 @@ pub fn document(issuer: &str, endpoints: &Endpoints<'_>) -> Value {
         "revocation_endpoint": url(endpoints.revocation),
         "introspection_endpoint": url(endpoints.introspection),
         "end_session_endpoint": url(endpoints.end_session),
-        "registration_endpoint": url(endpoints.registration),
         "scopes_supported": Scope::ALL.map(Scope::as_str),
         "response_types_supported": response_type::SUPPORTED,
         "response_modes_supported": ["query", "fragment", "form_post"],
@@ -95,5 +95,9 @@ pub fn document(issuer: &str, endpoints: &Endpoints<'_>) -> Value {
         "authorization_response_iss_parameter_supported": true,
         "backchannel_logout_supported": true,
         "backchannel_logout_session_supported": true,
-    })
+    });
+    if let Some(path) = endpoints.registration {
+        document["registration_endpoint"] = json!(url(path));
+    }
+    document
 }

@@ -1,14 +1,12 @@
-//! Signing keys (RFC 7517/7518): RS256 and ES256 key pairs generated here, sealed with the
-//! server key for storage, published as a JWKS, and loaded into a ring for signing.
+//! Signing keys (RFC 7517/7518): RS256 and ES256 key pairs generated here with aws-lc-rs
+//! (constant-time RSA), sealed with the server key for storage, published as a JWKS, and
+//! loaded into a ring for signing.
 
+use aws_lc_rs::encoding::AsDer;
+use aws_lc_rs::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use jsonwebtoken::EncodingKey;
-use p256::elliptic_curve::sec1::ToEncodedPoint;
-use p256::pkcs8::EncodePrivateKey;
-use rand::rngs::OsRng;
-use rsa::pkcs1::EncodeRsaPrivateKey;
-use rsa::traits::PublicKeyParts;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -19,7 +17,7 @@ use crate::domain::records::SigningKey;
 use crate::domain::IdTokenAlg;
 
 /// RSA modulus size: 2048 bits, the common floor that every library accepts.
-const RSA_BITS: usize = 2048;
+const RSA_SIZE: aws_lc_rs::rsa::KeySize = aws_lc_rs::rsa::KeySize::Rsa2048;
 
 /// The algorithms that use a key pair of the server's (HS256 uses the client secret).
 pub const ASYMMETRIC: [IdTokenAlg; 2] = [IdTokenAlg::RS256, IdTokenAlg::ES256];
@@ -28,24 +26,31 @@ pub const ASYMMETRIC: [IdTokenAlg; 2] = [IdTokenAlg::RS256, IdTokenAlg::ES256];
 pub fn generate(alg: IdTokenAlg, secret: &SecretKey, now: UnixTime) -> Result<SigningKey, String> {
     let (private_der, jwk) = match alg {
         IdTokenAlg::RS256 => {
-            let key = rsa::RsaPrivateKey::new(&mut OsRng, RSA_BITS).map_err(|e| e.to_string())?;
-            let der = key.to_pkcs1_der().map_err(|e| e.to_string())?;
+            let failed = |_| "cannot generate an RSA key".to_string();
+            let key = aws_lc_rs::rsa::KeyPair::generate(RSA_SIZE).map_err(failed)?;
+            let pkcs8 = key.as_der().map_err(failed)?;
+            // Stored as PKCS#1 RSAPrivateKey, the form the signer loads.
+            let info = pkcs8::PrivateKeyInfo::try_from(pkcs8.as_ref())
+                .map_err(|e| format!("cannot read the RSA key: {e}"))?;
+            let public = key.public_key();
             let jwk = json!({
                 "kty": "RSA",
-                "e": b64(&key.e().to_bytes_be()),
-                "n": b64(&key.n().to_bytes_be()),
+                "e": b64(public.exponent().big_endian_without_leading_zero()),
+                "n": b64(public.modulus().big_endian_without_leading_zero()),
             });
-            (der.as_bytes().to_vec(), jwk)
+            (info.private_key.to_vec(), jwk)
         }
         IdTokenAlg::ES256 => {
-            let key = p256::SecretKey::random(&mut OsRng);
-            let der = key.to_pkcs8_der().map_err(|e| e.to_string())?;
-            let point = key.public_key().to_encoded_point(false);
-            let (Some(x), Some(y)) = (point.x(), point.y()) else {
+            let failed = |_| "cannot generate a P-256 key".to_string();
+            let key = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING).map_err(failed)?;
+            let der = key.to_pkcs8v1().map_err(failed)?;
+            // Uncompressed SEC1 point: 0x04, then 32 bytes of x and 32 of y.
+            let point = key.public_key().as_ref();
+            let (Some(x), Some(y)) = (point.get(1..33), point.get(33..65)) else {
                 return Err("cannot encode the P-256 public key".into());
             };
             let jwk = json!({ "kty": "EC", "crv": "P-256", "x": b64(x), "y": b64(y) });
-            (der.as_bytes().to_vec(), jwk)
+            (der.as_ref().to_vec(), jwk)
         }
         IdTokenAlg::HS256 => return Err("HS256 uses the client secret, not a key pair".into()),
     };

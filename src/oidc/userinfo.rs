@@ -29,7 +29,7 @@ pub fn claims_of_scope(scope: Scope) -> &'static [&'static str] {
         Scope::Email => &["email", "email_verified"],
         Scope::Address => &["address"],
         Scope::Phone => &["phone_number", "phone_number_verified"],
-        Scope::OpenId | Scope::Contacts | Scope::OfflineAccess => &[],
+        Scope::OpenId | Scope::Contacts | Scope::OfflineAccess | Scope::Widgets => &[],
     }
 }
 

@@ -11,7 +11,7 @@ pub use crate::domain::records::*;
 
 use crate::clock::UnixTime;
 use crate::domain::contact_query::ContactQuery;
-use crate::domain::{ClientId, Profile};
+use crate::domain::{ClientId, Profile, Sub};
 
 /// What went wrong in the store, without SQL details leaking to callers.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
@@ -45,24 +45,34 @@ pub trait Store: Send + Sync + 'static {
     fn find_login(&self, username: &str) -> StoreResult<Option<(User, String)>>;
     /// A user by email address.
     fn find_user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
-    /// Sets a new password hash and ends every session but `keep`.
+    /// Sets a new password hash and ends every session but `keep`; with `revoke_access` also
+    /// revokes every grant, consent, widget credential and unused link of the person. The
+    /// ended sessions' hashes.
     fn set_password(
         &self,
         id: UserId,
         hash: String,
         keep: Option<String>,
+        revoke_access: bool,
         now: UnixTime,
-    ) -> StoreFuture<()>;
+    ) -> StoreFuture<Vec<String>>;
+    /// Stores an account that waits for its address to be confirmed.
+    fn create_signup(&self, signup: PendingSignup) -> StoreFuture<()>;
+    /// Creates the account a live signup link (by hash) stands for, under `sub`, its address
+    /// verified; `None` for an unknown or expired link, `Conflict` if the username or address
+    /// was taken meanwhile.
+    fn complete_signup(&self, hash: &str, sub: Sub, now: UnixTime) -> StoreFuture<Option<User>>;
     /// Stores a single-use link (by hash).
     fn create_link(&self, link: OneTimeLink) -> StoreFuture<()>;
-    /// Uses up a live link of `purpose` and applies `action` atomically; the link's user.
+    /// Uses up a live link of `purpose` and applies `action` atomically; whose link it was
+    /// and which sessions the action ended.
     fn follow_link(
         &self,
         hash: &str,
         purpose: LinkPurpose,
         action: LinkAction,
         now: UnixTime,
-    ) -> StoreFuture<Option<UserId>>;
+    ) -> StoreFuture<Option<LinkFollowed>>;
     /// Every user, oldest first.
     fn list_users(&self) -> StoreResult<Vec<User>>;
     /// Replaces a user's display name and profile; returns the updated user.
@@ -116,13 +126,14 @@ pub trait Store: Send + Sync + 'static {
     fn list_sessions(&self, user: UserId, now: UnixTime) -> StoreResult<Vec<SessionInfo>>;
     /// Records that a session was used now.
     fn touch_session(&self, id_hash: &str, now: UnixTime) -> StoreFuture<()>;
-    /// Ends one of a user's sessions (`Some`), or all except `keep`; how many ended.
+    /// Ends one of a user's sessions (`Some`), or all except `keep`; the ended sessions'
+    /// hashes, so their sites can be told by back-channel logout.
     fn end_sessions(
         &self,
         user: UserId,
         which: Option<String>,
         keep: Option<String>,
-    ) -> StoreFuture<usize>;
+    ) -> StoreFuture<Vec<String>>;
     /// The clients a user authorized.
     fn connected_apps(&self, user: UserId) -> StoreResult<Vec<ConnectedApp>>;
     /// Forgets a user's consent for a client and revokes every token it holds for them.
@@ -169,12 +180,15 @@ pub trait Store: Send + Sync + 'static {
     fn mint_widget_token(&self, token: WidgetToken, grant: Option<WidgetGrant>) -> StoreFuture<()>;
     /// A widget credential by hash.
     fn find_widget_token(&self, hash: &str) -> StoreResult<Option<WidgetToken>>;
-    /// The widgets a user let know who they are, most recently used first.
-    fn list_widget_grants(&self, user: UserId) -> StoreResult<Vec<WidgetGrant>>;
-    /// Forgets a widget (`None`: every widget) and revokes its live credentials at once.
+    /// The widgets a user let know who they are (all, or those of one site), most recently
+    /// used first.
+    fn list_widget_grants(&self, user: UserId, of: WidgetsOf) -> StoreResult<Vec<WidgetGrant>>;
+    /// Forgets a widget (`None`: every widget) of `of` and revokes its live credentials at
+    /// once; how many credentials were revoked.
     fn revoke_widgets(
         &self,
         user: UserId,
+        of: WidgetsOf,
         widget: Option<String>,
         now: UnixTime,
     ) -> StoreFuture<usize>;

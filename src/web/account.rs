@@ -11,7 +11,7 @@ use super::responses::{error_page, expired_form, html, see_other, server_error_p
 use super::{cookies, i18n, router, AppState};
 use crate::auth::password::check_strength;
 use crate::domain::profile::{Address, Plural};
-use crate::domain::records::{Session, User};
+use crate::domain::records::{Session, User, WidgetsOf};
 use crate::domain::ClientId;
 use crate::poco::xs_date_time;
 
@@ -70,11 +70,16 @@ async fn render(
     let _ = state.store.touch_session(&session.id_hash, now).await;
     let (Ok(apps), Ok(widgets), Ok(sessions)) = (
         state.store.connected_apps(user.id),
-        state.store.list_widget_grants(user.id),
+        state.store.list_widget_grants(user.id, WidgetsOf::Everyone),
         state.store.list_sessions(user.id, now),
     ) else {
         return server_error_page();
     };
+    // Widget grants name their site by id; connected sites know its name.
+    let apps_by_id: std::collections::HashMap<String, String> = apps
+        .iter()
+        .map(|a| (a.client_id.as_str().to_string(), a.client_name.clone()))
+        .collect();
     let t = i18n::choose(None, req);
     let notice = match done {
         Some("profile") => t.tr("Your profile is saved."),
@@ -117,10 +122,21 @@ async fn render(
             .collect(),
         widgets: widgets
             .into_iter()
-            .map(|w| WidgetLine {
-                id: w.widget_id,
-                url: w.url.unwrap_or_default(),
-                last_used: xs_date_time(w.last_used_at),
+            .map(|w| {
+                let site = w
+                    .client_id
+                    .map(|c| c.as_str().to_string())
+                    .unwrap_or_default();
+                WidgetLine {
+                    site_name: apps_by_id
+                        .get(site.as_str())
+                        .cloned()
+                        .unwrap_or_else(|| site.clone()),
+                    site,
+                    id: w.widget_id,
+                    url: w.url.unwrap_or_default(),
+                    last_used: xs_date_time(w.last_used_at),
+                }
             })
             .collect(),
         sessions: sessions
@@ -240,6 +256,8 @@ pub struct PasswordForm {
     csrf_token: Option<String>,
     current_password: String,
     new_password: String,
+    /// Ticked by default: revoke every site's and widget's access too.
+    disconnect_all: Option<String>,
 }
 
 /// `POST /account/password`: needs the current password; signs out the other sessions.
@@ -259,7 +277,11 @@ pub async fn password_post(
     };
     if !state
         .passwords
-        .verify(form.current_password.clone(), Some(hash))
+        .verify(
+            &state.client_address(&req),
+            form.current_password.clone(),
+            Some(hash),
+        )
         .await
     {
         return render(
@@ -284,24 +306,40 @@ pub async fn password_post(
         )
         .await;
     }
-    let Ok(new_hash) = state.passwords.hash(form.new_password.clone()).await else {
+    let source = state.client_address(&req);
+    let Ok(new_hash) = state
+        .passwords
+        .hash(&source, form.new_password.clone())
+        .await
+    else {
         return server_error_page();
     };
     match state
         .store
-        .set_password(user.id, new_hash, Some(session.id_hash), state.clock.now())
+        .set_password(
+            user.id,
+            new_hash,
+            Some(session.id_hash),
+            form.disconnect_all.is_some(),
+            state.clock.now(),
+        )
         .await
     {
-        Ok(()) => back("password"),
+        Ok(ended) => {
+            signed_out(&state, &ended, &user);
+            back("password")
+        }
         Err(_) => server_error_page(),
     }
 }
 
-/// A form that names one thing (a client, a widget, a session).
+/// A form that names one thing (a client, a widget, a session); a widget also names its
+/// site.
 #[derive(Deserialize)]
 pub struct ItemForm {
     csrf_token: Option<String>,
     id: Option<String>,
+    site: Option<String>,
 }
 
 /// `POST /account/apps/disconnect`: forget the consent and revoke the site's tokens.
@@ -343,9 +381,14 @@ pub async fn forget_widget_post(
             "Which widget? The form named none.",
         );
     };
+    // Grants from before sites were recorded have no site: forget the widget everywhere.
+    let of = match form.site.as_deref().map(ClientId::parse) {
+        Some(Ok(site)) => WidgetsOf::Site(site),
+        _ => WidgetsOf::Everyone,
+    };
     match state
         .store
-        .revoke_widgets(user.id, Some(widget), state.clock.now())
+        .revoke_widgets(user.id, of, Some(widget), state.clock.now())
         .await
     {
         Ok(_) => back("widget"),
@@ -368,8 +411,21 @@ pub async fn end_sessions_post(
         .end_sessions(user.id, form.id.clone(), Some(session.id_hash.clone()))
         .await
     {
-        Ok(_) if form.id.as_deref() == Some(session.id_hash.as_str()) => see_other(router::LOGIN),
-        Ok(_) => back("sessions"),
+        Ok(ended) => {
+            signed_out(&state, &ended, &user);
+            if ended.contains(&session.id_hash) {
+                see_other(router::LOGIN)
+            } else {
+                back("sessions")
+            }
+        }
         Err(_) => server_error_page(),
+    }
+}
+
+/// Tells the sites of each ended session (OpenID Connect Back-Channel Logout).
+fn signed_out(state: &AppState, ended: &[String], user: &User) {
+    for hash in ended {
+        super::backchannel::notify(state, hash, user);
     }
 }

@@ -3,13 +3,13 @@
 //! fail (signing) happens before the first write, so a failed response changes nothing.
 
 use actix_web::http::StatusCode;
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 
 use super::authorize::{client_secret, redirect_error};
 use super::keys::{id_token, id_token_claims, subject_for, Subject};
-use super::pages::FormPostPage;
+use super::pages::{FormPostPage, LeavePage, LeaveTo};
 use super::responses::{html, see_other};
-use super::AppState;
+use super::{i18n, issuer_host, AppState};
 use crate::auth::session::sid;
 use crate::crypto::hash_token;
 use crate::domain::records::{AuthCode, Client, Session, User};
@@ -21,6 +21,7 @@ use crate::oauth::{tokens, ErrorCode, OAuthError};
 
 /// Issues what the client asked for and sends the browser back to it.
 pub(super) async fn respond(
+    req: &HttpRequest,
     state: &AppState,
     client: &Client,
     request: &AuthorizationRequest,
@@ -109,7 +110,7 @@ pub(super) async fn respond(
             now,
         ) {
             Ok(signed) => params.push(("id_token", signed)),
-            Err(error) => return redirect_error(state, request, &error),
+            Err(error) => return redirect_error(req, state, client, request, &error),
         }
     }
 
@@ -125,10 +126,46 @@ pub(super) async fn respond(
             ErrorCode::ServerError,
             "the server could not issue a response",
         );
-        return redirect_error(state, request, &error);
+        return redirect_error(req, state, client, request, &error);
     }
     state.metrics.authorization(kind.as_str());
     deliver(&request.target.response(&params, &state.issuer))
+}
+
+/// The page that asks before sending the person to a site the operator has not reviewed,
+/// naming the destination: `response` is what would otherwise have been delivered.
+pub(super) fn confirm_leaving(
+    req: &HttpRequest,
+    state: &AppState,
+    site: &str,
+    response: &AuthorizationResponse,
+    reason: Option<&str>,
+) -> HttpResponse {
+    let (target, next) = match response {
+        AuthorizationResponse::Redirect(url) => (url.as_str(), LeaveTo::Link(url)),
+        AuthorizationResponse::FormPost { action, fields } => {
+            (action.as_str(), LeaveTo::Form(action, fields))
+        }
+    };
+    let destination = url::Url::parse(target)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| {
+            target
+                .split(['?', '#'])
+                .next()
+                .unwrap_or(target)
+                .to_string()
+        });
+    let page = LeavePage {
+        t: i18n::choose(None, req),
+        site,
+        destination: &destination,
+        reason,
+        issuer_host: issuer_host(&state.issuer),
+        next,
+    };
+    html(StatusCode::OK, &page)
 }
 
 /// Sends an authorization response: a 303 redirect, or the auto-submitting form of

@@ -5,13 +5,14 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::authorization_response::{deliver, respond};
+use super::authorization_response::{confirm_leaving, deliver, respond};
 use super::keys::subject_for;
 use super::responses::{error_page, see_other, server_error_page};
 use super::{cookies, router, AppState};
 use crate::domain::records::{Client, Session, User};
 use crate::domain::{ClientId, ScopeSet};
 use crate::oauth::authorize::{self, AuthorizationRequest, AuthorizeError};
+use crate::oauth::redirect::RedirectTarget;
 use crate::oauth::{OAuthError, Params};
 use crate::oidc::id_token::hint_subject;
 use crate::oidc::prompt::{after_login, Step};
@@ -32,7 +33,7 @@ pub async fn authorize_post(
 }
 
 async fn authorize(req: &HttpRequest, state: &AppState, params: Params) -> HttpResponse {
-    let (client, request) = match validate(state, &params) {
+    let (client, request) = match validate(req, state, &params) {
         Ok(valid) => valid,
         Err(response) => return response,
     };
@@ -42,7 +43,7 @@ async fn authorize(req: &HttpRequest, state: &AppState, params: Params) -> HttpR
     };
     let session = match expected_user(state, &client, &request, session) {
         Ok(session) => session,
-        Err(error) => return redirect_error(state, &request, &error),
+        Err(error) => return redirect_error(req, state, &client, &request, &error),
     };
     let remembered = match &session {
         Some((_, user)) => match state.store.find_consent(user.id, &client.client_id) {
@@ -51,15 +52,20 @@ async fn authorize(req: &HttpRequest, state: &AppState, params: Params) -> HttpR
         },
         None => None,
     };
-    let consent_remembered = !authorize::needs_consent(remembered.as_ref(), &request.scope);
+    // A person whose address is unconfirmed connects no site: the consent page says why.
+    let confirmed = session
+        .as_ref()
+        .is_some_and(|(_, user)| user.email_verified);
+    let consent_remembered =
+        confirmed && !authorize::needs_consent(remembered.as_ref(), &request.scope);
     let auth_time = session.as_ref().map(|(s, _)| s.auth_time);
     let step = request
         .interaction
         .next_step(auth_time, consent_remembered, state.clock.now());
     match (step, session) {
-        (Err(error), _) => redirect_error(state, &request, &error),
+        (Err(error), _) => redirect_error(req, state, &client, &request, &error),
         (Ok(Step::Respond), Some((session, user))) => {
-            respond(state, &client, &request, &user, &session).await
+            respond(req, state, &client, &request, &user, &session).await
         }
         (Ok(Step::Consent), Some(_)) => {
             see_other(&format!("{}?{}", router::CONSENT, encode(&params)))
@@ -114,6 +120,7 @@ pub(super) fn client_secret(state: &AppState, client: &Client) -> Option<String>
 
 /// Looks up the client and validates the request; errors are already rendered.
 pub(super) fn validate(
+    req: &HttpRequest,
     state: &AppState,
     params: &Params,
 ) -> Result<(Client, AuthorizationRequest), HttpResponse> {
@@ -123,24 +130,26 @@ pub(super) fn validate(
             "The site that sent you here is not registered (unknown client_id).",
         )
     };
-    let client_id = authorize::requested_client_id(params).map_err(|e| render_error(state, e))?;
+    let client_id = authorize::requested_client_id(params).map_err(|e| match e {
+        AuthorizeError::Page(message) => error_page(StatusCode::BAD_REQUEST, &message),
+        // Without a client there is nowhere to redirect to.
+        AuthorizeError::Redirect { error, .. } => {
+            error_page(StatusCode::BAD_REQUEST, &error.description)
+        }
+    })?;
     let client_id = ClientId::parse(client_id).map_err(|_| unknown())?;
     let client = match state.store.find_client(&client_id) {
         Ok(Some(client)) => client,
         Ok(None) => return Err(unknown()),
         Err(_) => return Err(server_error_page()),
     };
-    let request = authorize::validate(params, &client).map_err(|e| render_error(state, e))?;
-    Ok((client, request))
-}
-
-fn render_error(state: &AppState, error: AuthorizeError) -> HttpResponse {
-    match error {
+    let request = authorize::validate(params, &client).map_err(|e| match e {
         AuthorizeError::Page(message) => error_page(StatusCode::BAD_REQUEST, &message),
         AuthorizeError::Redirect { target, error } => {
-            deliver(&target.response(&error_params(&error), &state.issuer))
+            send_error(req, state, &client, &target, &error)
         }
-    }
+    })?;
+    Ok((client, request))
 }
 
 fn error_params(error: &OAuthError) -> [(&'static str, String); 2] {
@@ -152,11 +161,37 @@ fn error_params(error: &OAuthError) -> [(&'static str, String); 2] {
 
 /// Sends the user back to the client with an error (e.g. `access_denied`).
 pub(super) fn redirect_error(
+    req: &HttpRequest,
     state: &AppState,
+    client: &Client,
     request: &AuthorizationRequest,
     error: &OAuthError,
 ) -> HttpResponse {
-    deliver(&request.target.response(&error_params(error), &state.issuer))
+    send_error(req, state, client, &request.target, error)
+}
+
+/// An error response to `target`: redirected at once for a client the operator reviewed
+/// (RFC 6749 §4.1.2.1); for any other client the person is asked first, so a site that
+/// registered itself cannot turn this server into an open redirector (RFC 9700 §4.11.2).
+fn send_error(
+    req: &HttpRequest,
+    state: &AppState,
+    client: &Client,
+    target: &RedirectTarget,
+    error: &OAuthError,
+) -> HttpResponse {
+    let response = target.response(&error_params(error), &state.issuer);
+    if client.verified {
+        deliver(&response)
+    } else {
+        confirm_leaving(
+            req,
+            state,
+            &client.name,
+            &response,
+            Some(&error.description),
+        )
+    }
 }
 
 /// Re-encodes parameters for a redirect to the login or consent page.

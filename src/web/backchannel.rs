@@ -1,24 +1,22 @@
 //! OpenID Connect Back-Channel Logout 1.0: when a login session ends, every client that
 //! received a code or tokens in it and registered a `backchannel_logout_uri` gets a signed
-//! logout token by POST. Delivery runs in the background and never delays the logout.
-
-use std::time::Duration;
+//! logout token by POST, under the outbound policy (`crate::outbound`). Delivery runs in the
+//! background and never delays the logout.
 
 use super::authorize::client_secret;
 use super::keys::subject_for;
 use super::AppState;
 use crate::auth::session::sid;
 use crate::crypto::random_token;
-use crate::domain::records::{Session, User};
+use crate::domain::records::User;
 use crate::oidc::id_token::sign_jwt;
 use crate::oidc::logout_token;
+use crate::outbound::OutboundError;
 
-/// How long a client's back-channel endpoint gets to answer.
-const DELIVERY_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// Sends logout tokens for `session` to the clients that took part in it.
-pub fn notify(state: &AppState, session: &Session, user: &User) {
-    let sid = sid(&session.id_hash);
+/// Sends logout tokens for the ended session `session_hash` to the clients that took part
+/// in it.
+pub fn notify(state: &AppState, session_hash: &str, user: &User) {
+    let sid = sid(session_hash);
     let clients = match state.store.clients_of_session(&sid) {
         Ok(clients) => clients,
         Err(e) => return log::warn!("back-channel logout: {e}"),
@@ -55,19 +53,28 @@ pub fn notify(state: &AppState, session: &Session, user: &User) {
                 continue;
             }
         };
-        let http = state.http.clone();
+        let outbound = state.outbound.clone();
+        let metrics = state.metrics.clone();
         actix_web::rt::spawn(async move {
-            let sent = http
-                .post(uri.as_str())
-                .timeout(DELIVERY_TIMEOUT)
-                .form(&[("logout_token", token)])
-                .send()
+            let sent = outbound
+                .post_form(uri.as_str(), &[("logout_token", &token)])
                 .await;
-            match sent {
-                Ok(response) if response.status().is_success() => {}
-                Ok(response) => log::warn!("back-channel logout to {uri}: {}", response.status()),
-                Err(e) => log::warn!("back-channel logout to {uri}: {e}"),
-            }
+            let result = match sent {
+                Ok(status) if status.is_success() => "delivered",
+                Ok(status) => {
+                    log::warn!("back-channel logout to {uri}: {status}");
+                    "rejected"
+                }
+                Err(e @ OutboundError::Refused(_)) => {
+                    log::warn!("back-channel logout to {uri}: {e}");
+                    "refused"
+                }
+                Err(e) => {
+                    log::warn!("back-channel logout to {uri}: {e}");
+                    "failed"
+                }
+            };
+            metrics.outbound(result);
         });
     }
 }

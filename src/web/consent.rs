@@ -9,7 +9,7 @@ use super::authorization_response::respond;
 use super::authorize::{encode, redirect_error, validate};
 use super::pages::{ConsentPage, ScopeLine};
 use super::responses::{error_page, expired_form, html, see_other, server_error_page};
-use super::{cookies, i18n, router, AppState};
+use super::{cookies, i18n, issuer_host, router, AppState};
 use crate::domain::records::Consent;
 use crate::oauth::authorize::consent_lines;
 use crate::oauth::{ErrorCode, OAuthError, Params};
@@ -17,7 +17,7 @@ use crate::oauth::{ErrorCode, OAuthError, Params};
 /// `GET /consent?<authorization request>`.
 pub async fn consent_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let params = Params::parse(req.query_string());
-    let (client, request) = match validate(&state, &params) {
+    let (client, request) = match validate(&req, &state, &params) {
         Ok(valid) => valid,
         Err(response) => return response,
     };
@@ -57,6 +57,8 @@ pub async fn consent_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRe
         claims: request.claims.all_names(),
         message: request.message.as_deref(),
         request: &encode(&params),
+        unreviewed_by: (!client.verified).then(|| issuer_host(&state.issuer)),
+        unconfirmed_email: (!user.email_verified).then_some(user.email.as_str()),
     };
     let mut response = html(StatusCode::OK, &page);
     if let Some(cookie) = csrf_cookie {
@@ -84,7 +86,7 @@ pub async fn consent_post(
         return expired_form(&req);
     }
     let params = Params::parse(&form.request);
-    let (client, request) = match validate(&state, &params) {
+    let (client, request) = match validate(&req, &state, &params) {
         Ok(valid) => valid,
         Err(response) => return response,
     };
@@ -97,10 +99,16 @@ pub async fn consent_post(
         Err(_) => return server_error_page(),
     };
     match form.decision.as_deref() {
+        Some("allow") if !user.email_verified => {
+            return error_page(
+                StatusCode::FORBIDDEN,
+                "Confirm your email address before you connect sites to your account.",
+            )
+        }
         Some("allow") => {}
         Some("deny") => {
             let denied = OAuthError::new(ErrorCode::AccessDenied, "the user denied the request");
-            return redirect_error(&state, &request, &denied);
+            return redirect_error(&req, &state, &client, &request, &denied);
         }
         _ => return error_page(StatusCode::BAD_REQUEST, "Choose Allow or Deny."),
     }
@@ -115,5 +123,5 @@ pub async fn consent_post(
             return server_error_page();
         }
     }
-    respond(&state, &client, &request, &user, &session).await
+    respond(&req, &state, &client, &request, &user, &session).await
 }

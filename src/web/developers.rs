@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::cookies::with_csrf;
 use super::pages::{DeveloperClientPage, DevelopersPage, PortalClient};
+use super::register::register;
 use super::responses::{error_page, expired_form, html, see_other, server_error_page};
 use super::{cookies, i18n, router, AppState};
 use crate::crypto::random_token;
@@ -154,18 +155,19 @@ pub async fn developers_post(
         Ok(user) => user,
         Err(response) => return response,
     };
-    let (mut client, secret) = match form.metadata().into_client(None, state.clock.now()) {
-        Ok(created) => created,
-        Err(e) => {
-            return list(
-                &req,
-                &state,
-                &user,
-                Some(&format!("{}: {}.", e.field, e.message)),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-        }
-    };
+    let (mut client, secret) =
+        match register(&state, form.metadata(), None, state.clock.now()).await {
+            Ok(created) => created,
+            Err(e) => {
+                return list(
+                    &req,
+                    &state,
+                    &user,
+                    Some(&format!("{}: {}.", e.field, e.message)),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+            }
+        };
     client.owner = Some(user.id);
     client.sealed_secret = secret.as_ref().map(|s| {
         state
@@ -288,22 +290,29 @@ pub async fn client_post(
     };
     let mut metadata = form.metadata();
     metadata.token_endpoint_auth_method = Some(current.auth_method.as_str().into());
-    let (mut client, _) =
-        match metadata.into_client(Some(current.client_id.clone()), current.created_at) {
-            Ok(updated) => updated,
-            Err(e) => {
-                return detail(
-                    &req,
-                    &state,
-                    &current,
-                    None,
-                    Some(&format!("{}: {}.", e.field, e.message)),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-            }
-        };
+    let updated = register(
+        &state,
+        metadata,
+        Some(current.client_id.clone()),
+        current.created_at,
+    )
+    .await;
+    let (mut client, _) = match updated {
+        Ok(updated) => updated,
+        Err(e) => {
+            return detail(
+                &req,
+                &state,
+                &current,
+                None,
+                Some(&format!("{}: {}.", e.field, e.message)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+    };
     client.sealed_secret = current.sealed_secret.clone();
     client.owner = current.owner;
+    client.verified = current.verified;
     client.registration_token_hash = current.registration_token_hash.clone();
     match state.store.update_client(client.clone()).await {
         Ok(()) => detail(&req, &state, &client, None, None, StatusCode::OK),

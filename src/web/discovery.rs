@@ -3,7 +3,7 @@
 
 use actix_web::{web, HttpResponse};
 
-use super::{router, AppState};
+use super::{router, AppState, RegistrationPolicy};
 use crate::oidc::discovery::{document, Endpoints};
 
 /// Both well-known metadata paths.
@@ -16,7 +16,8 @@ pub async fn discovery_get(state: web::Data<AppState>) -> HttpResponse {
         revocation: router::REVOKE,
         introspection: router::INTROSPECT,
         end_session: router::LOGOUT,
-        registration: router::REGISTER,
+        registration: (state.registration != RegistrationPolicy::Closed)
+            .then_some(router::REGISTER),
     };
     HttpResponse::Ok()
         .insert_header(("Access-Control-Allow-Origin", "*"))

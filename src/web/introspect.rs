@@ -1,5 +1,7 @@
-//! `POST /oauth/introspect` (RFC 7662): a client asks whether one of its own tokens is
-//! active. Tokens of other clients look inactive, so a client learns nothing about them.
+//! `POST /oauth/introspect` (RFC 7662): a confidential client asks whether one of its own
+//! tokens is active. Tokens of other clients look inactive, so a client learns nothing about
+//! them. Public clients cannot introspect: anyone can present their client id (RFC 7662 §4
+//! requires the caller to be authenticated).
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
@@ -27,6 +29,11 @@ pub async fn introspect_post(
 fn introspect(req: &HttpRequest, state: &AppState, body: &[u8]) -> Result<Value, OAuthError> {
     let params = form_params(req, body)?;
     let (client, _) = authenticate_client(req, state, &params)?;
+    if client.is_public() {
+        return Err(OAuthError::invalid_client(
+            "introspection is for confidential clients, which authenticate with their secret",
+        ));
+    }
     let hash = hash_token(params.require("token")?);
     let now = state.clock.now();
     let failed = |_| OAuthError::server_error();

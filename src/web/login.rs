@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::pages::LoginPage;
-use super::responses::{expired_form, html, see_other, server_error_page};
+use super::responses::{expired_form, html, see_other, server_error_page, too_many};
 use super::{cookies, i18n, router, AppState};
 use crate::auth::session::new_session;
 
@@ -73,6 +73,19 @@ pub async fn login_post(
     }
     let return_to = router::safe_return_to(form.return_to.as_deref());
     let username = form.username.trim().to_lowercase();
+    let source = state.client_address(&req);
+    let (account_key, source_key) = (format!("user:{username}"), format!("ip:{source}"));
+    let now = state.clock.now();
+    let throttles = &state.throttles;
+    // Known and unknown usernames are throttled alike, so the answer reveals neither.
+    let waits = [
+        throttles.login_account.check(&account_key, now),
+        throttles.login_source.check(&source_key, now),
+    ];
+    if let Some(wait) = waits.into_iter().filter_map(Result::err).max() {
+        state.metrics.login(false);
+        return too_many(&req, wait);
+    }
     let found = match state.store.find_login(&username) {
         Ok(found) => found,
         Err(_) => return server_error_page(),
@@ -81,9 +94,14 @@ pub async fn login_post(
         Some((user, hash)) => (Some(user), Some(hash)),
         None => (None, None),
     };
-    let verified = state.passwords.verify(form.password.clone(), hash).await;
+    let verified = state
+        .passwords
+        .verify(&source, form.password.clone(), hash)
+        .await;
     let Some(user) = user.filter(|_| verified) else {
         state.metrics.login(false);
+        throttles.login_account.failed(&account_key, now);
+        throttles.login_source.failed(&source_key, now);
 
         return render(
             &req,
@@ -105,6 +123,7 @@ pub async fn login_post(
         return server_error_page();
     }
     state.metrics.login(true);
+    throttles.login_account.succeeded(&account_key);
     let mut response = see_other(return_to);
     let _ = response.add_cookie(&cookies::session_cookie(id, state.secure_cookies));
     response

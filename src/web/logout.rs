@@ -7,11 +7,13 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
+use super::authorization_response::confirm_leaving;
 use super::authorize::client_secret;
 use super::pages::LogoutPage;
 use super::responses::{error_page, expired_form, html, see_other, server_error_page};
 use super::{backchannel, cookies, i18n, router, AppState};
 use crate::domain::ClientId;
+use crate::oauth::redirect::AuthorizationResponse;
 use crate::oauth::Params;
 use crate::oidc::id_token::{hint_subject, unverified_audience};
 
@@ -21,6 +23,8 @@ struct Destination {
     client_name: String,
     uri: String,
     state: Option<String>,
+    /// Whether the operator reviewed the site; otherwise the person is asked before leaving.
+    verified: bool,
 }
 
 /// Validates `post_logout_redirect_uri` for the client named by `client_id` or by the
@@ -56,6 +60,7 @@ fn destination(state: &AppState, params: &Params) -> Result<Option<Destination>,
     Ok(Some(Destination {
         client_id,
         client_name: client.name,
+        verified: client.verified,
         uri: uri.to_string(),
         state: get("state")?.map(str::to_string),
     }))
@@ -122,27 +127,37 @@ pub async fn logout_post(
             if state.store.delete_session(&session.id_hash).await.is_err() {
                 return server_error_page();
             }
-            backchannel::notify(&state, &session, &user);
+            backchannel::notify(&state, &session.id_hash, &user);
         }
         Ok(None) => {}
         Err(_) => return server_error_page(),
     }
-    let location = match destination {
+    let (location, unreviewed) = match destination {
         Some(d) => {
             let mut query = url::form_urlencoded::Serializer::new(String::new());
             if let Some(value) = &d.state {
                 query.append_pair("state", value);
             }
             let query = query.finish();
-            match (query.is_empty(), d.uri.contains('?')) {
+            let location = match (query.is_empty(), d.uri.contains('?')) {
                 (true, _) => d.uri,
                 (false, true) => format!("{}&{query}", d.uri),
                 (false, false) => format!("{}?{query}", d.uri),
-            }
+            };
+            (location, (!d.verified).then_some(d.client_name))
         }
-        None => router::LOGIN.to_string(),
+        None => (router::LOGIN.to_string(), None),
     };
-    let mut response = see_other(&location);
+    let mut response = match unreviewed {
+        None => see_other(&location),
+        Some(site) => confirm_leaving(
+            &req,
+            &state,
+            &site,
+            &AuthorizationResponse::Redirect(location),
+            None,
+        ),
+    };
     let _ = response.add_cookie(&cookies::expired_session_cookie(state.secure_cookies));
     response
 }

@@ -2,8 +2,9 @@
 //! request_token` mints a credential for the signed-in user's widget, `GET /_matrix/
 //! federation/v1/openid/userinfo` lets the widget's backend verify it, and
 //! `/.well-known/matrix/server` names this server. These answer with permissive CORS (bearer
-//! tokens only, never cookies), as homeservers do. `/widgets` lists and revokes what a user
-//! allowed.
+//! tokens only, never cookies), as homeservers do. Minting needs the `widgets` scope, so only
+//! a site the person allowed to can sign them in to widgets; `/widgets` lists and revokes what
+//! the person allowed in that site, and `/account` manages all of it.
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -16,8 +17,8 @@ use super::bearer::{self, BearerError};
 use super::responses::{bearer_error, bearer_missing};
 use super::AppState;
 use crate::crypto::hash_token;
-use crate::domain::records::{UserId, WidgetGrant, WidgetToken};
-use crate::domain::{Scope, ScopeSet};
+use crate::domain::records::{UserId, WidgetGrant, WidgetToken, WidgetsOf};
+use crate::domain::{ClientId, Scope, ScopeSet};
 use crate::matrix::{widget_of, Credentials, MatrixError, MatrixUserId};
 use crate::oauth::{tokens, ErrorCode, OAuthError};
 
@@ -93,9 +94,9 @@ async fn mint(
         BearerError::Invalid(_) | BearerError::Store => MatrixError::unknown_token(),
     })?;
     let scope = ScopeSet::parse(&token.scope).unwrap_or_default();
-    let (true, Some(owner)) = (scope.contains(Scope::OpenId), token.grant.user_id) else {
+    let (true, Some(owner)) = (scope.contains(Scope::Widgets), token.grant.user_id) else {
         return Err(MatrixError::forbidden(
-            "the access token needs the openid scope and a user",
+            "the access token needs the widgets scope and a user: ask for scope=widgets",
         ));
     };
     let requested = MatrixUserId::parse(user_id)?;
@@ -110,13 +111,16 @@ async fn mint(
             "you can only request tokens for your own user id",
         ));
     }
-    issue(state, owner, widget_of(body)?).await
+    let site = token.grant.client_id.clone();
+    issue(state, owner, Some(site), widget_of(body)?).await
 }
 
-/// Mints a credential for `owner`'s widget (at most the configured number per minute).
+/// Mints a credential for `owner`'s widget in `site` (`None`: this server's own demo page),
+/// at most the configured number per minute.
 pub(super) async fn issue(
     state: &AppState,
     owner: UserId,
+    site: Option<ClientId>,
     widget: Option<crate::matrix::WidgetInfo>,
 ) -> Result<Credentials, MatrixError> {
     if let Err(not_until) = state.matrix.limiter.check_key(&owner) {
@@ -132,6 +136,7 @@ pub(super) async fn issue(
     let record = WidgetToken {
         hash: hash_token(&access_token),
         user_id: owner,
+        client_id: site.clone(),
         widget_id: widget.as_ref().map(|w| w.id.clone()),
         issued_at: now,
         expires_at: now + state.matrix.token_ttl,
@@ -139,6 +144,7 @@ pub(super) async fn issue(
     };
     let grant = widget.map(|w| WidgetGrant {
         user_id: owner,
+        client_id: site,
         widget_id: w.id,
         url: w.url,
         created_at: now,
@@ -192,33 +198,34 @@ pub async fn well_known_server_get(state: web::Data<AppState>) -> HttpResponse {
     cors(HttpResponse::Ok()).json(json!({ "m.server": state.matrix.server_name }))
 }
 
-/// The signed-in user behind a vzconnect access token with `openid` (for `/widgets`).
-fn widget_owner(req: &HttpRequest, state: &AppState) -> Result<UserId, HttpResponse> {
+/// The person behind a site's access token with `widgets`, and the site (for `/widgets`):
+/// a site sees and forgets only the widget grants it created.
+fn widget_owner(req: &HttpRequest, state: &AppState) -> Result<(UserId, WidgetsOf), HttpResponse> {
     let token = bearer::authenticate(req, state, None).map_err(|e| match e {
         BearerError::Missing => bearer_missing(),
         BearerError::Invalid(e) => bearer_error(&e, None),
         BearerError::Store => HttpResponse::ServiceUnavailable().finish(),
     })?;
     let scope = ScopeSet::parse(&token.scope).unwrap_or_default();
-    match (scope.contains(Scope::OpenId), token.grant.user_id) {
-        (true, Some(user)) => Ok(user),
+    match (scope.contains(Scope::Widgets), token.grant.user_id) {
+        (true, Some(user)) => Ok((user, WidgetsOf::Site(token.grant.client_id.clone()))),
         _ => Err(bearer_error(
             &OAuthError::new(
                 ErrorCode::InsufficientScope,
-                "needs a user's token with openid",
+                "needs a user's token with the widgets scope",
             ),
-            Some("openid"),
+            Some("widgets"),
         )),
     }
 }
 
 /// `GET /widgets`: the widgets the user let know who they are.
 pub async fn widgets_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let user = match widget_owner(&req, &state) {
-        Ok(user) => user,
+    let (user, site) = match widget_owner(&req, &state) {
+        Ok(found) => found,
         Err(response) => return response,
     };
-    match state.store.list_widget_grants(user) {
+    match state.store.list_widget_grants(user, site) {
         Ok(grants) => {
             let list: Vec<_> = grants
                 .iter()
@@ -245,13 +252,13 @@ pub async fn widgets_delete(req: HttpRequest, state: web::Data<AppState>) -> Htt
 }
 
 async fn revoke(req: &HttpRequest, state: &AppState, widget: Option<String>) -> HttpResponse {
-    let user = match widget_owner(req, state) {
-        Ok(user) => user,
+    let (user, site) = match widget_owner(req, state) {
+        Ok(found) => found,
         Err(response) => return response,
     };
     match state
         .store
-        .revoke_widgets(user, widget, state.clock.now())
+        .revoke_widgets(user, site, widget, state.clock.now())
         .await
     {
         Ok(revoked) => cors(HttpResponse::Ok()).json(json!({ "revoked_tokens": revoked })),

@@ -1,4 +1,5 @@
-//! Prometheus metrics (`GET /metrics`): requests by route and status, tokens issued by
+//! Prometheus metrics (`GET /metrics` on `--metrics-bind`, never on the issuer's listener):
+//! requests by route and status, tokens issued by
 //! grant type, token errors by code, logins and authorizations.
 
 use std::sync::Arc;
@@ -32,6 +33,7 @@ struct Inner {
     token_errors: Family<KindLabels, Counter>,
     logins: Family<KindLabels, Counter>,
     authorizations: Family<KindLabels, Counter>,
+    outbound: Family<KindLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -42,6 +44,7 @@ impl Default for Metrics {
         let token_errors = Family::default();
         let logins = Family::default();
         let authorizations = Family::default();
+        let outbound = Family::default();
         registry.register(
             "http_requests",
             "HTTP requests by route and status",
@@ -63,8 +66,14 @@ impl Default for Metrics {
             "Successful authorization responses by response type",
             authorizations.clone(),
         );
+        registry.register(
+            "outbound_requests",
+            "Finished requests the server sent on a client's behalf, by result",
+            outbound.clone(),
+        );
         Self(Arc::new(Inner {
             registry,
+            outbound,
             requests,
             tokens,
             token_errors,
@@ -107,6 +116,17 @@ impl Metrics {
         self.0.logins.get_or_create(&kind(result)).inc();
     }
 
+    /// Counts a finished outbound request: `delivered` (2xx), `rejected` (another status),
+    /// `refused` (the outbound policy forbade it) or `failed` (unreachable, timed out).
+    pub fn outbound(&self, result: &str) {
+        self.0.outbound.get_or_create(&kind(result)).inc();
+    }
+
+    /// How many outbound requests finished with `result` (for tests and readiness).
+    pub fn outbound_count(&self, result: &str) -> u64 {
+        self.0.outbound.get_or_create(&kind(result)).get()
+    }
+
     /// Counts an authorization response sent to a client.
     pub fn authorization(&self, response_type: &str) {
         self.0
@@ -123,4 +143,11 @@ impl Metrics {
         }
         out
     }
+}
+
+/// `GET /metrics` on the metrics listener: Prometheus text format.
+pub async fn metrics_get(metrics: actix_web::web::Data<Metrics>) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+        .body(metrics.render())
 }

@@ -7,6 +7,7 @@ mod authorization_response;
 mod authorize;
 mod backchannel;
 mod bearer;
+mod client_address;
 mod consent;
 mod cookies;
 mod demo;
@@ -41,11 +42,13 @@ use crate::clock::Clock;
 use crate::crypto::SecretKey;
 use crate::store::Store;
 
+pub use client_address::parse_trusted_proxies;
 pub use demo::DEMO_CLIENT_ID;
 pub use docs::PLAYGROUND_CLIENT_ID;
 pub use keys::{ensure_signing_keys, SigningKeys};
 pub use matrix::MatrixSettings;
-pub use metrics::Metrics;
+pub use metrics::{metrics_get, Metrics};
+pub use register::{complete_registration, RegistrationPolicy};
 
 /// Everything a handler needs, shared by all workers.
 #[derive(Clone)]
@@ -57,14 +60,18 @@ pub struct AppState {
     pub metrics: Metrics,
     /// The id_token signing keys, cached.
     pub keys: SigningKeys,
-    /// Outgoing HTTP (back-channel logout).
-    pub http: reqwest::Client,
+    /// Every request the server sends on a client's behalf, under the outbound policy.
+    pub outbound: crate::outbound::Outbound,
     /// Widget sign-in (MSC1960).
     pub matrix: MatrixSettings,
     /// Outgoing mail (verification and reset links).
     pub mailer: crate::mail::Mailer,
-    /// The initial access token `/register` requires (`None`: registration is open).
-    pub registration_token: Option<String>,
+    /// Who may use `POST /register`.
+    pub registration: RegistrationPolicy,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Sign-in, mail and signup limits.
+    pub throttles: std::sync::Arc<crate::auth::throttle::Throttles>,
     /// The issuer URL without a trailing slash; every absolute URL starts with it.
     pub issuer: String,
     /// Whether cookies get `Secure` (the issuer is https).
@@ -79,4 +86,17 @@ pub fn bad_form_page() -> actix_web::HttpResponse {
         actix_web::http::StatusCode::BAD_REQUEST,
         "The form was incomplete. Go back and try again.",
     )
+}
+
+/// The issuer's host (and port), as pages name this server.
+pub fn issuer_host(issuer: &str) -> &str {
+    let rest = issuer.split_once("://").map_or(issuer, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or(rest)
+}
+
+impl AppState {
+    /// The client's address as throttling counts it (see `client_address`).
+    pub fn client_address(&self, req: &actix_web::HttpRequest) -> String {
+        client_address::client_address(req, &self.trusted_proxies)
+    }
 }

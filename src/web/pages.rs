@@ -40,6 +40,33 @@ pub struct ConsentPage<'a> {
     pub message: Option<&'a str>,
     /// The authorization request, re-encoded, re-validated when the form comes back.
     pub request: &'a str,
+    /// The issuer's host when the operator has not reviewed the site: the page says so.
+    pub unreviewed_by: Option<&'a str>,
+    /// The person's address while it is unconfirmed: no consent until it is.
+    pub unconfirmed_email: Option<&'a str>,
+}
+
+/// Where "Continue" goes from the page shown before leaving for an unreviewed site.
+pub enum LeaveTo<'a> {
+    /// A link (a redirect the browser would have followed).
+    Link(&'a str),
+    /// A form POST (`response_mode=form_post`).
+    Form(&'a str, &'a [(String, String)]),
+}
+
+/// Shown instead of an automatic redirect to a site the operator has not reviewed, so the
+/// server cannot be used to bounce people to any site that registered itself.
+#[derive(Template)]
+#[template(path = "leave.html")]
+pub struct LeavePage<'a> {
+    pub t: Lang,
+    pub site: &'a str,
+    /// The destination's host.
+    pub destination: &'a str,
+    /// Why the site gets no answer it asked for (an error's description), if that is why.
+    pub reason: Option<&'a str>,
+    pub issuer_host: &'a str,
+    pub next: LeaveTo<'a>,
 }
 
 /// An error a person reads (bad client, bad redirect URI, expired form).
@@ -55,6 +82,10 @@ pub struct ErrorPage<'a> {
 pub struct WidgetLine {
     pub id: String,
     pub url: String,
+    /// The site that embeds it (its client id; empty for grants from before sites were
+    /// recorded) and its name.
+    pub site: String,
+    pub site_name: String,
     pub last_used: String,
 }
 
@@ -146,7 +177,7 @@ pub struct AccountPage<'a> {
     pub sessions: Vec<SessionLine>,
 }
 
-/// The landing page: who is signed in, and which widgets know who they are.
+/// The landing page: who is signed in.
 #[derive(Template)]
 #[template(path = "home.html")]
 pub struct HomePage<'a> {
@@ -154,7 +185,6 @@ pub struct HomePage<'a> {
     pub user_name: Option<&'a str>,
     pub csrf_token: &'a str,
     pub demo: bool,
-    pub widgets: Vec<WidgetLine>,
 }
 
 /// "Create an account".

@@ -1,6 +1,8 @@
-//! Dynamic client registration: `POST /register` (RFC 7591), open or guarded by the initial
-//! access token `--registration-token`, and `GET|PUT|DELETE /register/{client_id}` (RFC 7592)
-//! with the registration access token handed out at registration.
+//! Dynamic client registration: `POST /register` (RFC 7591), closed unless the operator opens
+//! it (`--registration open`) or guards it with an initial access token
+//! (`--registration-token`), and `GET|PUT|DELETE /register/{client_id}` (RFC 7592) with the
+//! registration access token handed out at registration. Clients registered here are
+//! unverified until the operator runs `vzconnect client verify`.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -10,7 +12,42 @@ use super::{router, AppState};
 use crate::crypto::{constant_time_eq, hash_token, random_token};
 use crate::domain::records::Client;
 use crate::domain::ClientId;
-use crate::oauth::registration::{metadata_json, ClientMetadata, RegistrationError};
+use crate::oauth::registration::{metadata_json, ClientMetadata, Registration, RegistrationError};
+use crate::outbound::{Outbound, OutboundError};
+
+/// Who may use `POST /register`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegistrationPolicy {
+    /// Nobody: clients are added by the operator or in the developer portal (the default).
+    Closed,
+    /// Whoever presents this initial access token.
+    Token(String),
+    /// Anyone.
+    Open,
+}
+
+/// Finishes a validated registration: fetches the sector identifier document, if one was
+/// named, with the outbound policy and checks it. Shared by the command line, the portal and
+/// `/register`.
+pub async fn complete_registration(
+    registration: Registration,
+    outbound: &Outbound,
+) -> Result<(Client, Option<String>), RegistrationError> {
+    let Some(url) = registration.sector_document.clone() else {
+        return Ok((registration.client, registration.secret));
+    };
+    let document = outbound.get_json(url.as_str()).await.map_err(|e| {
+        let why = match e {
+            OutboundError::Refused(why) | OutboundError::Failed(why) => why,
+        };
+        RegistrationError {
+            code: "invalid_client_metadata",
+            field: "sector_identifier_uri",
+            message: format!("{url} could not be read: {why}"),
+        }
+    })?;
+    registration.with_sector_document(&document)
+}
 
 fn error(status: StatusCode, code: &str, description: &str) -> HttpResponse {
     let mut response = HttpResponse::build(status);
@@ -82,21 +119,31 @@ pub async fn register_post(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> HttpResponse {
-    if let Some(expected) = &state.registration_token {
-        let given = bearer(&req).unwrap_or("");
-        if !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+    match &state.registration {
+        RegistrationPolicy::Open => {}
+        RegistrationPolicy::Closed => {
             return error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_token",
-                "registration needs the initial access token",
-            );
+                StatusCode::FORBIDDEN,
+                "access_denied",
+                "dynamic registration is closed on this server: register in the developer portal or ask its operator",
+            )
+        }
+        RegistrationPolicy::Token(expected) => {
+            let given = bearer(&req).unwrap_or("");
+            if !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+                return error(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_token",
+                    "registration needs the initial access token",
+                );
+            }
         }
     }
     let metadata = match parse(&body) {
         Ok(m) => m,
         Err(response) => return response,
     };
-    let (mut client, secret) = match metadata.into_client(None, state.clock.now()) {
+    let (mut client, secret) = match register(&state, metadata, None, state.clock.now()).await {
         Ok(created) => created,
         Err(e) => return refused(&e),
     };
@@ -121,6 +168,17 @@ pub async fn register_post(
         secret.as_deref(),
         Some(&token),
     )
+}
+
+/// Validates metadata (URLs against the outbound policy) and completes the registration.
+pub(super) async fn register(
+    state: &AppState,
+    metadata: ClientMetadata,
+    client_id: Option<ClientId>,
+    created_at: i64,
+) -> Result<(Client, Option<String>), RegistrationError> {
+    let registration = metadata.into_registration(client_id, created_at, state.outbound.rules())?;
+    complete_registration(registration, &state.outbound).await
 }
 
 /// The client a registration access token manages, or the 401 to answer.
@@ -178,11 +236,24 @@ pub async fn registration_put(
         Ok(m) => m,
         Err(response) => return response,
     };
-    let (mut client, _) =
-        match metadata.into_client(Some(current.client_id.clone()), current.created_at) {
-            Ok(updated) => updated,
-            Err(e) => return refused(&e),
-        };
+    let (mut client, _) = match register(
+        &state,
+        metadata,
+        Some(current.client_id.clone()),
+        current.created_at,
+    )
+    .await
+    {
+        Ok(updated) => updated,
+        Err(e) => return refused(&e),
+    };
+    if client.sector_identifier != current.sector_identifier {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_client_metadata",
+            "subject_type and the pairwise sector cannot change: the site's subject identifiers would change",
+        );
+    }
     if client.is_public() != current.is_public() {
         return error(
             StatusCode::BAD_REQUEST,
@@ -193,6 +264,7 @@ pub async fn registration_put(
     client.sealed_secret = current.sealed_secret.clone();
     client.registration_token_hash = current.registration_token_hash.clone();
     client.owner = current.owner;
+    client.verified = current.verified;
     if state.store.update_client(client.clone()).await.is_err() {
         return error(
             StatusCode::INTERNAL_SERVER_ERROR,

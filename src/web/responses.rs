@@ -82,9 +82,32 @@ pub fn error_page_in(t: Lang, status: StatusCode, message: &str) -> HttpResponse
         StatusCode::FORBIDDEN => t.tr("Forbidden"),
         StatusCode::NOT_FOUND => t.tr("Not found"),
         StatusCode::INTERNAL_SERVER_ERROR => t.tr("Something went wrong"),
+        StatusCode::TOO_MANY_REQUESTS => t.tr("Too many attempts"),
         _ => t.tr("Bad request"),
     };
     html(status, &ErrorPage { t, title, message })
+}
+
+/// 429 with `Retry-After`: a page that says when to try again (throttled sign-ins, mails,
+/// signups).
+pub fn too_many(req: &HttpRequest, wait_seconds: i64) -> HttpResponse {
+    let t = i18n::choose(None, req);
+    let minutes = (wait_seconds + 59) / 60;
+    let message = match minutes {
+        0 | 1 => t
+            .tr("Too many attempts. Try again in a minute.")
+            .to_string(),
+        n => format!(
+            "{} {n} {}",
+            t.tr("Too many attempts. Try again in"),
+            t.tr("minutes.")
+        ),
+    };
+    let mut response = error_page_in(t, StatusCode::TOO_MANY_REQUESTS, &message);
+    if let Ok(value) = header::HeaderValue::from_str(&wait_seconds.max(1).to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
 }
 
 /// The answer to a form whose CSRF token does not check out (changes nothing).

@@ -52,8 +52,6 @@ pub const MATRIX_WELL_KNOWN: &str = "/.well-known/matrix/server";
 pub const WIDGETS: &str = "/widgets";
 /// One allowed widget.
 pub const WIDGET: &str = "/widgets/{id}";
-/// Forgetting a widget from the start page (a form).
-pub const FORGET_WIDGET: &str = "/widgets/forget";
 /// The playground (live in demo mode).
 pub const PLAYGROUND: &str = "/docs/playground";
 /// The bundled documentation.
@@ -80,6 +78,8 @@ pub const ACCOUNT: &str = "/account";
 pub const SIGNUP: &str = "/signup";
 /// The email verification link.
 pub const VERIFY_EMAIL: &str = "/verify-email";
+/// Asking for a new email verification link.
+pub const RESEND_VERIFICATION: &str = "/verify-email/resend";
 /// Asking for a password reset link.
 pub const PASSWORD_FORGOT: &str = "/password/forgot";
 /// The password reset link.
@@ -97,7 +97,6 @@ pub const DEMO_CALLBACK: &str = "/demo/callback";
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::home_get))
         .route("/healthz", web::get().to(home::healthz_get))
-        .route("/metrics", web::get().to(home::metrics_get))
         .route("/static/{file:.*}", web::get().to(assets::static_get))
         .route(AUTHORIZE, web::get().to(authorize::authorize_get))
         .route(AUTHORIZE, web::post().to(authorize::authorize_post))
@@ -132,7 +131,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route(OAUTH_METADATA, web::get().to(discovery::discovery_get))
         .route(DEMO_CALLBACK, web::get().to(demo::demo_callback_get))
-        .route(FORGET_WIDGET, web::post().to(home::forget_widget_post))
         .route(REGISTER, web::post().to(register::register_post))
         .route(REGISTRATION, web::get().to(register::registration_get))
         .route(REGISTRATION, web::put().to(register::registration_put))
@@ -176,6 +174,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(SIGNUP, web::get().to(signup::signup_get))
         .route(SIGNUP, web::post().to(signup::signup_post))
         .route(VERIFY_EMAIL, web::get().to(signup::verify_email_get))
+        .route(
+            RESEND_VERIFICATION,
+            web::post().to(signup::resend_verification_post),
+        )
         .route(PASSWORD_FORGOT, web::get().to(signup::forgot_get))
         .route(PASSWORD_FORGOT, web::post().to(signup::forgot_post))
         .route(PASSWORD_RESET, web::get().to(signup::reset_get))

@@ -8,12 +8,12 @@ use serde::Deserialize;
 
 use super::cookies::with_csrf;
 use super::pages::{MessagePage, PasswordResetPage, RecoverPage, SignupPage};
-use super::responses::{error_page_in, expired_form, html, see_other, server_error_page};
+use super::responses::{error_page_in, expired_form, html, see_other, server_error_page, too_many};
 use super::{cookies, i18n, router, AppState};
 use crate::auth::password::check_strength;
 use crate::auth::session::new_session;
 use crate::crypto::{hash_token, random_token};
-use crate::domain::records::{LinkAction, LinkPurpose, NewUser, OneTimeLink, UserId};
+use crate::domain::records::{LinkAction, LinkPurpose, OneTimeLink, PendingSignup, User, UserId};
 use crate::domain::{Email, Sub, Username};
 use crate::store::StoreError;
 
@@ -80,7 +80,9 @@ pub struct SignupForm {
     password: String,
 }
 
-/// `POST /signup`: creates the account, mails a verification link and signs the person in.
+/// `POST /signup`: checks the form, then mails a link that creates the account when it is
+/// followed. If the address already has an account, its owner is told instead, and the answer
+/// is the same either way: the form reveals nobody's address.
 pub async fn signup_post(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -107,33 +109,18 @@ pub async fn signup_post(
     ) {
         errors.push(format!("{}: {e}.", t.tr("Password")));
     }
-    let created = match (username, email, errors.is_empty()) {
-        (Some(username), Some(email), true) => {
-            let password_hash = match state.passwords.hash(form.password.clone()).await {
-                Ok(hash) => hash,
-                Err(_) => return server_error_page(),
-            };
-            let name = Some(form.name.trim().to_string()).filter(|n| !n.is_empty());
-            let user = NewUser {
-                sub: Sub::generate(),
-                username: username.as_str().to_string(),
-                email: email.as_str().to_string(),
-                name,
-                password_hash,
-                created_at: state.clock.now(),
-            };
-            match state.store.create_user(user).await {
-                Ok(user) => Some(user),
-                Err(StoreError::Conflict(message)) => {
-                    errors.push(format!("{}.", capitalize(&message)));
-                    None
-                }
-                Err(_) => return server_error_page(),
-            }
+    if let Some(name) = &username {
+        match state.store.find_login(name.as_str()) {
+            Ok(Some(_)) => errors.push(format!(
+                "{}: {}",
+                t.tr("Username"),
+                t.tr("this username is taken, choose another.")
+            )),
+            Ok(None) => {}
+            Err(_) => return server_error_page(),
         }
-        _ => None,
-    };
-    let Some(user) = created else {
+    }
+    let (Some(username), Some(email), true) = (username, email, errors.is_empty()) else {
         return with_csrf(&req, &state, |csrf| {
             let page = SignupPage {
                 t,
@@ -146,43 +133,111 @@ pub async fn signup_post(
             html(StatusCode::UNPROCESSABLE_ENTITY, &page)
         });
     };
-    if let Err(e) = send_link(&state, user.id, &user.email, LinkPurpose::VerifyEmail).await {
-        log::error!("verification mail for {}: {e}", user.username);
+    let source = state.client_address(&req);
+    let now = state.clock.now();
+    if let Err(wait) = state.throttles.signup_source.take(&source, now) {
+        return too_many(&req, wait);
     }
-    let agent = req
-        .headers()
-        .get("user-agent")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let (id, session) = new_session(user.id, state.clock.now(), agent);
-    if state
-        .store
-        .create_session(session, cookies::session_id_hash(&req))
-        .await
-        .is_err()
-    {
+    // Hashed whether or not the address is taken, so both answers take as long.
+    let password_hash = match state.passwords.hash(&source, form.password.clone()).await {
+        Ok(hash) => hash,
+        Err(_) => return server_error_page(),
+    };
+    // An address gets a few mails an hour at most; past that the answer stays the same.
+    let mail_allowed = state
+        .throttles
+        .mail_address
+        .take(&email.as_str().to_lowercase(), now)
+        .is_ok();
+    let sent = match state.store.find_user_by_email(email.as_str()) {
+        Ok(_) if !mail_allowed => Ok(()),
+        Ok(Some(owner)) => tell_owner(&state, &owner).await,
+        Ok(None) => {
+            let name = Some(form.name.trim().to_string()).filter(|n| !n.is_empty());
+            start_signup(
+                &state,
+                username.as_str(),
+                email.as_str(),
+                name,
+                password_hash,
+            )
+            .await
+        }
+        Err(_) => return server_error_page(),
+    };
+    if let Err(e) = sent {
+        log::error!("signup mail: {e}");
         return server_error_page();
     }
-    let t = i18n::choose(None, &req);
-    let page = MessagePage {
+    check_your_mail(
         t,
-        title: t.tr("Welcome"),
-        message: t.tr(
-            "Your account is ready. We sent you a mail: follow its link to confirm your email address.",
-        ),
-        link: Some(("/", t.tr("Continue"))),
-    };
-    let mut response = html(StatusCode::OK, &page);
-    let _ = response.add_cookie(&cookies::session_cookie(id, state.secure_cookies));
-    response
+        email.as_str(),
+        t.tr("Follow its link within 24 hours to finish creating your account."),
+    )
 }
 
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+/// "We sent a mail to …", then what to do with it.
+fn check_your_mail(t: i18n::Lang, address: &str, next: &str) -> HttpResponse {
+    let message = format!("{} {address}. {next}", t.tr("We sent a mail to"));
+    html(
+        StatusCode::OK,
+        &MessagePage {
+            t,
+            title: t.tr("Check your mail"),
+            message: &message,
+            link: None,
+        },
+    )
+}
+
+/// Stores the waiting account and mails the link that creates it.
+async fn start_signup(
+    state: &AppState,
+    username: &str,
+    email: &str,
+    name: Option<String>,
+    password_hash: String,
+) -> Result<(), String> {
+    let token = random_token(32);
+    let now = state.clock.now();
+    let signup = PendingSignup {
+        hash: hash_token(&token),
+        username: username.to_string(),
+        email: email.to_string(),
+        name,
+        password_hash,
+        created_at: now,
+        expires_at: now + VERIFY_TTL,
+    };
+    state
+        .store
+        .create_signup(signup)
+        .await
+        .map_err(|e| e.to_string())?;
+    let body = format!(
+        "Confirm your email address to finish creating your vzconnect account (username {username}) by opening this link within 24 hours:\n\n{}{}?token={token}\n\nIf you did not sign up, ignore this mail: no account is created.\n",
+        state.issuer,
+        router::VERIFY_EMAIL
+    );
+    state
+        .mailer
+        .send(email, "Confirm your email address", body)
+        .await
+}
+
+/// Tells the owner of an address that someone tried to sign up with it.
+async fn tell_owner(state: &AppState, owner: &User) -> Result<(), String> {
+    let body = format!(
+        "Someone (hopefully you) tried to create a vzconnect account with this address, which already has one. Your username is {username}.\n\nSign in: {issuer}{login}\nForgot your password? {issuer}{forgot}\n\nIf it was not you, ignore this mail: nothing was changed.\n",
+        username = owner.username,
+        issuer = state.issuer,
+        login = router::LOGIN,
+        forgot = router::PASSWORD_FORGOT,
+    );
+    state
+        .mailer
+        .send(&owner.email, "You already have an account", body)
+        .await
 }
 
 /// Query with a link's token.
@@ -191,7 +246,8 @@ pub struct TokenQuery {
     token: Option<String>,
 }
 
-/// `GET /verify-email?token=…`.
+/// `GET /verify-email?token=…`: finishes a signup (creating the account and signing the
+/// person in), or confirms the address of an existing account.
 pub async fn verify_email_get(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -200,6 +256,22 @@ pub async fn verify_email_get(
     let t = i18n::choose(None, &req);
     let hash = hash_token(query.token.as_deref().unwrap_or(""));
     let now = state.clock.now();
+    match state
+        .store
+        .complete_signup(&hash, Sub::generate(), now)
+        .await
+    {
+        Ok(Some(user)) => return welcome(&req, &state, &user).await,
+        Ok(None) => {}
+        Err(StoreError::Conflict(_)) => {
+            return error_page_in(
+                t,
+                StatusCode::CONFLICT,
+                t.tr("The username or the address was taken meanwhile. Sign up again."),
+            )
+        }
+        Err(_) => return server_error_page(),
+    }
     match state
         .store
         .follow_link(
@@ -226,6 +298,82 @@ pub async fn verify_email_get(
         ),
         Err(_) => server_error_page(),
     }
+}
+
+/// A new account is ready: sign the person in.
+async fn welcome(req: &HttpRequest, state: &AppState, user: &User) -> HttpResponse {
+    let agent = req
+        .headers()
+        .get("user-agent")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let (id, session) = new_session(user.id, state.clock.now(), agent);
+    if state
+        .store
+        .create_session(session, cookies::session_id_hash(req))
+        .await
+        .is_err()
+    {
+        return server_error_page();
+    }
+    let t = i18n::choose(None, req);
+    let page = MessagePage {
+        t,
+        title: t.tr("Welcome"),
+        message: t.tr("Thank you: your email address is confirmed and your account is ready."),
+        link: Some(("/", t.tr("Continue"))),
+    };
+    let mut response = html(StatusCode::OK, &page);
+    let _ = response.add_cookie(&cookies::session_cookie(id, state.secure_cookies));
+    response
+}
+
+/// The form that asks for a new confirmation link.
+#[derive(Deserialize)]
+pub struct ResendForm {
+    csrf_token: Option<String>,
+}
+
+/// `POST /verify-email/resend`: mails the signed-in person a new link to confirm their
+/// address (the consent page offers it: sites are connected only to confirmed addresses).
+pub async fn resend_verification_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<ResendForm>,
+) -> HttpResponse {
+    if !cookies::csrf_ok(&req, &state, form.csrf_token.as_deref()) {
+        return expired_form(&req);
+    }
+    let user = match cookies::current_user(&req, &state) {
+        Ok(Some((_, user))) => user,
+        Ok(None) => return see_other(&router::login_url(router::ACCOUNT, None)),
+        Err(_) => return server_error_page(),
+    };
+    let t = i18n::choose(None, &req);
+    let now = state.clock.now();
+    if let Err(wait) = state
+        .throttles
+        .mail_source
+        .take(&state.client_address(&req), now)
+    {
+        return too_many(&req, wait);
+    }
+    let allowed = state
+        .throttles
+        .mail_address
+        .take(&user.email.to_lowercase(), now)
+        .is_ok();
+    if !user.email_verified && allowed {
+        if let Err(e) = send_link(&state, user.id, &user.email, LinkPurpose::VerifyEmail).await {
+            log::error!("verification mail for {}: {e}", user.username);
+            return server_error_page();
+        }
+    }
+    check_your_mail(
+        t,
+        &user.email,
+        t.tr("Follow its link, then go back to the site."),
+    )
 }
 
 /// The forgotten-password form, or (`sent`) the answer that a link may be on its way.
@@ -264,7 +412,18 @@ pub async fn forgot_post(
     if !cookies::csrf_ok(&req, &state, form.csrf_token.as_deref()) {
         return expired_form(&req);
     }
-    match state.store.find_user_by_email(form.email.trim()) {
+    let now = state.clock.now();
+    if let Err(wait) = state
+        .throttles
+        .mail_source
+        .take(&state.client_address(&req), now)
+    {
+        return too_many(&req, wait);
+    }
+    let address = form.email.trim().to_lowercase();
+    match state.store.find_user_by_email(&address) {
+        // Past the limit for this address the answer stays the same, and no mail goes out.
+        Ok(Some(_)) if state.throttles.mail_address.take(&address, now).is_err() => {}
         Ok(Some(user)) => {
             if let Err(e) =
                 send_link(&state, user.id, &user.email, LinkPurpose::ResetPassword).await
@@ -331,7 +490,8 @@ pub async fn reset_post(
     if let Err(e) = check_strength(&form.password, &[]) {
         return retry(format!("Password: {e}."));
     }
-    let Ok(hash) = state.passwords.hash(form.password.clone()).await else {
+    let source = state.client_address(&req);
+    let Ok(hash) = state.passwords.hash(&source, form.password.clone()).await else {
         return server_error_page();
     };
     let now = state.clock.now();
@@ -345,7 +505,14 @@ pub async fn reset_post(
         )
         .await
     {
-        Ok(Some(_)) => see_other(&format!("{}?reset=1", router::LOGIN)),
+        Ok(Some(followed)) => {
+            if let Ok(Some(user)) = state.store.find_user(followed.user_id) {
+                for session in &followed.ended_sessions {
+                    super::backchannel::notify(&state, session, &user);
+                }
+            }
+            see_other(&format!("{}?reset=1", router::LOGIN))
+        }
         Ok(None) => {
             let t = i18n::choose(None, &req);
             error_page_in(

@@ -76,7 +76,7 @@ pub async fn demo_credentials_post(req: HttpRequest, state: web::Data<AppState>)
         id: DEMO_WIDGET.into(),
         url: Some(format!("{}{}", state.issuer, router::DEMO_WIDGET)),
     };
-    match issue(&state, user.id, Some(widget)).await {
+    match issue(&state, user.id, None, Some(widget)).await {
         Ok(credentials) => HttpResponse::Ok()
             .insert_header(("Cache-Control", "no-store"))
             .json(credentials),

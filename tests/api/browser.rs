@@ -54,7 +54,7 @@ async fn run_browser_script(script: &str, app: &TestApp, scope: &str) {
 #[tokio::test]
 async fn widget_sign_in_with_matrix_widget_api_in_headless_chromium() {
     let app = spawn_app().await;
-    run_browser_script("widgets.mjs", &app, "openid").await;
+    run_browser_script("widgets.mjs", &app, "openid widgets").await;
 }
 
 #[tokio::test]

@@ -204,7 +204,7 @@ async fn minting_answers_the_fields_widgets_md_shows() {
     let app = spawn_app().await;
     let example: Value =
         serde_json::from_str(&block_with("widgets.md", "matrix_server_name")).unwrap();
-    let token = access_token(&app, "openid").await;
+    let token = access_token(&app, "openid widgets").await;
     let response = mint(&app, &token, json!({})).await;
     assert_eq!(response.status(), 200);
     let actual: Value = response.json().await.unwrap();

@@ -11,8 +11,10 @@ use reqwest::{redirect, Response, StatusCode};
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 use vzconnect::auth::password::{hash_now, PasswordPool};
+pub use vzconnect::clock::FixedClock;
 use vzconnect::clock::{Clock, SystemClock};
 use vzconnect::crypto::{random_token, SecretKey};
+pub use vzconnect::domain::outbound::OutboundRules;
 use vzconnect::domain::records::{Client, NewUser};
 use vzconnect::domain::{
     ClientId, GrantType, IdTokenAlg, RedirectUri, SignatureMethod, Sub, TokenEndpointAuthMethod,
@@ -20,6 +22,7 @@ use vzconnect::domain::{
 use vzconnect::oidc::keys::{generate, ASYMMETRIC};
 use vzconnect::store::sqlite::SqliteStore;
 use vzconnect::store::Store;
+pub use vzconnect::web::RegistrationPolicy;
 use vzconnect::web::{AppState, Metrics, SigningKeys};
 
 pub const PASSWORD: &str = "alice-password";
@@ -50,15 +53,66 @@ pub struct TestApp {
     pub secret_key: String,
     /// Where the server's mail goes.
     pub outbox: PathBuf,
+    /// The server's counters.
+    pub metrics: Metrics,
     _dir: tempfile::TempDir,
 }
 
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with_widget_ttl(3600).await
+    spawn_app_with(Options::default()).await
+}
+
+/// How a test server differs from the default one.
+pub struct Options {
+    /// Seconds a widget credential lives.
+    pub widget_ttl: i64,
+    /// The issuer, when it is not the listener's own http URL.
+    pub issuer: Option<String>,
+    /// Who may use `POST /register` (default: closed, as in production).
+    pub registration: RegistrationPolicy,
+    /// The outbound policy (default: insecure, so that the test's own receivers on
+    /// 127.0.0.1 can be reached).
+    pub outbound: OutboundRules,
+    /// Proxies whose `X-Forwarded-For` counts (default: none).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// A clock the test moves (default: the system clock).
+    pub clock: Option<FixedClock>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            widget_ttl: 3600,
+            issuer: None,
+            registration: RegistrationPolicy::Closed,
+            outbound: OutboundRules::Insecure,
+            trusted_proxies: Vec::new(),
+            clock: None,
+        }
+    }
 }
 
 /// [`spawn_app`] with widget credentials that live `widget_ttl` seconds.
 pub async fn spawn_app_with_widget_ttl(widget_ttl: i64) -> TestApp {
+    spawn_app_with(Options {
+        widget_ttl,
+        ..Options::default()
+    })
+    .await
+}
+
+/// A test server where anyone may use `POST /register`.
+pub async fn spawn_app_open_registration() -> TestApp {
+    spawn_app_with(Options {
+        registration: RegistrationPolicy::Open,
+        ..Options::default()
+    })
+    .await
+}
+
+/// A test server set up as `options` say.
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    let widget_ttl = options.widget_ttl;
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("test.db");
     let store = Arc::new(SqliteStore::open(&db_path).unwrap());
@@ -77,6 +131,7 @@ pub async fn spawn_app_with_widget_ttl(widget_ttl: i64) -> TestApp {
                 email: format!("{username}@example.org"),
                 name: Some(name.into()),
                 password_hash: hash_now(PASSWORD).unwrap(),
+                email_verified: true,
                 created_at: now,
             })
             .await
@@ -117,17 +172,23 @@ pub async fn spawn_app_with_widget_ttl(widget_ttl: i64) -> TestApp {
 
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let address = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let issuer = options.issuer.unwrap_or_else(|| address.clone());
     let secret_key = key.to_base64url();
     let outbox = dir.path().join("outbox");
     let state = AppState {
         store: store.clone(),
-        clock: Arc::new(SystemClock),
+        clock: match &options.clock {
+            Some(fixed) => Arc::new(fixed.clone()) as Arc<dyn Clock>,
+            None => Arc::new(SystemClock),
+        },
         key,
         passwords: PasswordPool::new(2),
         metrics: Metrics::default(),
         keys: SigningKeys::default(),
-        http: reqwest::Client::new(),
-        registration_token: None,
+        outbound: vzconnect::outbound::Outbound::new(options.outbound).unwrap(),
+        registration: options.registration,
+        trusted_proxies: options.trusted_proxies,
+        throttles: Default::default(),
         mailer: vzconnect::mail::Mailer::new(None, outbox.clone(), "vzconnect <noreply@localhost>")
             .unwrap(),
         matrix: vzconnect::web::MatrixSettings::new(
@@ -135,10 +196,11 @@ pub async fn spawn_app_with_widget_ttl(widget_ttl: i64) -> TestApp {
             widget_ttl,
             30,
         ),
-        issuer: address.clone(),
-        secure_cookies: false,
+        secure_cookies: issuer.starts_with("https://"),
+        issuer,
         demo: true,
     };
+    let metrics = state.metrics.clone();
     let server = vzconnect::start_server(listener, state, 2).unwrap();
     tokio::spawn(server);
     TestApp {
@@ -152,6 +214,7 @@ pub async fn spawn_app_with_widget_ttl(widget_ttl: i64) -> TestApp {
         alice_sub: alice_sub.as_str().to_string(),
         secret_key,
         outbox,
+        metrics,
         _dir: dir,
     }
 }
@@ -214,6 +277,8 @@ async fn register(
         post_logout_redirect_uris: vec![],
         backchannel_logout_uri: None,
         sector_identifier: None,
+        sector_identifier_uri: None,
+        verified: true,
         owner: None,
         description: None,
         client_uri: None,
@@ -347,6 +412,8 @@ impl TestApp {
             post_logout_redirect_uris: vec![],
             backchannel_logout_uri: None,
             sector_identifier: None,
+            sector_identifier_uri: None,
+            verified: true,
             owner: None,
             description: None,
             client_uri: None,
@@ -371,8 +438,17 @@ impl TestApp {
 
     /// Signs in through the login form.
     pub async fn login(&self, username: &str, password: &str) -> Response {
-        let page = self
-            .http
+        self.login_in(&self.http, username, password).await
+    }
+
+    /// Signs in through the login form in another browser (`http`).
+    pub async fn login_in(
+        &self,
+        http: &reqwest::Client,
+        username: &str,
+        password: &str,
+    ) -> Response {
+        let page = http
             .get(self.url("/login"))
             .send()
             .await
@@ -381,8 +457,7 @@ impl TestApp {
             .await
             .unwrap();
         let csrf = hidden_field(&page, "csrf_token");
-        self.http
-            .post(self.url("/login"))
+        http.post(self.url("/login"))
             .form(&[
                 ("username", username),
                 ("password", password),
@@ -542,6 +617,66 @@ impl TestApp {
             })
             .collect()
     }
+}
+
+/// A one-route HTTP server that records the bodies POSTed to it (a client's back-channel
+/// logout endpoint); its URL and what it received.
+pub async fn post_receiver() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+    let received = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "http://127.0.0.1:{}/backchannel",
+        listener.local_addr().unwrap().port()
+    );
+    let sink = received.clone();
+    let server = actix_web::HttpServer::new(move || {
+        let sink = sink.clone();
+        actix_web::App::new().route(
+            "/backchannel",
+            actix_web::web::post().to(move |body: String| {
+                let sink = sink.clone();
+                async move {
+                    sink.lock().unwrap().push(body);
+                    actix_web::HttpResponse::Ok().finish()
+                }
+            }),
+        )
+    })
+    .workers(1)
+    .listen(listener)
+    .unwrap()
+    .run();
+    tokio::spawn(server);
+    (url, received)
+}
+
+/// An id_token for `client` from a code flow with `openid` (alice signs in if she has not).
+pub async fn id_token_for(app: &TestApp, client: &TestClient) -> String {
+    let code = app.code_for(client, "openid").await;
+    let body: serde_json::Value = app.redeem(client, &code).await.json().await.unwrap();
+    body["id_token"].as_str().unwrap().to_string()
+}
+
+/// Waits up to five seconds until `count` reads at least `at_least`; whether it did.
+pub async fn eventually(count: impl Fn() -> u64, at_least: u64) -> bool {
+    for _ in 0..100 {
+        if count() >= at_least {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    false
+}
+
+/// The first body `received` gets, waiting up to five seconds for it.
+pub async fn first_post(received: &std::sync::Mutex<Vec<String>>) -> Option<String> {
+    for _ in 0..100 {
+        if let Some(first) = received.lock().unwrap().first().cloned() {
+            return Some(first);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    None
 }
 
 /// Decodes an id_token with the server's published JWKS, checking signature, iss and aud.

@@ -1,7 +1,5 @@
 //! RP-initiated logout, back-channel logout and pairwise subject identifiers.
 
-use std::sync::{Arc, Mutex};
-
 use reqwest::StatusCode;
 use serde_json::Value;
 use vzconnect::domain::RedirectUri;
@@ -9,12 +7,6 @@ use vzconnect::domain::RedirectUri;
 use crate::helpers::*;
 
 const AFTER_LOGOUT: &str = "http://127.0.0.1/logged-out";
-
-async fn id_token_for(app: &TestApp, client: &TestClient) -> String {
-    let code = app.code_for(client, "openid").await;
-    let body: Value = app.redeem(client, &code).await.json().await.unwrap();
-    body["id_token"].as_str().unwrap().to_string()
-}
 
 #[tokio::test]
 async fn rp_initiated_logout_returns_to_a_registered_uri_with_state() {
@@ -119,40 +111,10 @@ async fn rp_initiated_logout_returns_to_a_registered_uri_with_state() {
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 }
 
-/// A one-route HTTP server that records the bodies POSTed to it.
-async fn logout_receiver() -> (String, Arc<Mutex<Vec<String>>>) {
-    let received = Arc::new(Mutex::new(Vec::new()));
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!(
-        "http://127.0.0.1:{}/backchannel",
-        listener.local_addr().unwrap().port()
-    );
-    let sink = received.clone();
-    let server = actix_web::HttpServer::new(move || {
-        let sink = sink.clone();
-        actix_web::App::new().route(
-            "/backchannel",
-            actix_web::web::post().to(move |body: String| {
-                let sink = sink.clone();
-                async move {
-                    sink.lock().unwrap().push(body);
-                    actix_web::HttpResponse::Ok().finish()
-                }
-            }),
-        )
-    })
-    .workers(1)
-    .listen(listener)
-    .unwrap()
-    .run();
-    tokio::spawn(server);
-    (url, received)
-}
-
 #[tokio::test]
 async fn back_channel_logout_posts_a_signed_logout_token() {
     let app = spawn_app().await;
-    let (receiver, received) = logout_receiver().await;
+    let (receiver, received) = post_receiver().await;
     let client = app
         .add_client(|c| c.backchannel_logout_uri = Some(RedirectUri::parse(&receiver).unwrap()))
         .await;
@@ -177,15 +139,9 @@ async fn back_channel_logout_posts_a_signed_logout_token() {
         .send()
         .await
         .unwrap();
-    let mut body = None;
-    for _ in 0..100 {
-        if let Some(first) = received.lock().unwrap().first().cloned() {
-            body = Some(first);
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let body = body.expect("the client received a logout token");
+    let body = first_post(&received)
+        .await
+        .expect("the client received a logout token");
     let token = param(
         &url::form_urlencoded::parse(body.as_bytes())
             .into_owned()

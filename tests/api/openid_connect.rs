@@ -166,7 +166,7 @@ async fn userinfo_by_get_post_header_and_body_and_scope_rules() {
         .unwrap();
     assert_eq!(
         get,
-        serde_json::json!({"sub": app.alice_sub, "email": "alice@example.org", "email_verified": false})
+        serde_json::json!({"sub": app.alice_sub, "email": "alice@example.org", "email_verified": true})
     );
     let post_header: Value = app
         .http

@@ -64,6 +64,7 @@ async fn every_documented_example_answers_as_documented() {
                 email: email.into(),
                 name: Some(name.into()),
                 password_hash: "unusable".into(),
+                email_verified: true,
                 created_at: now,
             })
             .await

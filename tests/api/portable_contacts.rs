@@ -35,6 +35,7 @@ async fn populate(app: &TestApp) -> i64 {
                 email: format!("user{i:05}@example.org"),
                 name: Some(format!("{} {i:05}", NAMES[i % NAMES.len()])),
                 password_hash: "unusable".into(),
+                email_verified: true,
                 created_at: base + i as i64,
             })
         });

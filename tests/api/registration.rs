@@ -7,7 +7,7 @@ use crate::helpers::*;
 
 #[tokio::test]
 async fn register_use_read_update_and_delete_a_client() {
-    let app = spawn_app().await;
+    let app = spawn_app_open_registration().await;
     let doc: Value = app
         .http
         .get(app.url("/.well-known/openid-configuration"))
@@ -163,7 +163,7 @@ async fn register_use_read_update_and_delete_a_client() {
 
 #[tokio::test]
 async fn the_documented_registration_request_works_as_written() {
-    let app = spawn_app().await;
+    let app = spawn_app_open_registration().await;
     let doc = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/docs/client-registration.md"

@@ -59,7 +59,7 @@ async fn assert_matrix_error(
 #[tokio::test]
 async fn mint_and_verify_any_number_of_times() {
     let app = spawn_app().await;
-    let token = access_token(&app, "openid").await;
+    let token = access_token(&app, "openid widgets").await;
     let response = mint(&app, &token, json!({})).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["access-control-allow-origin"], "*");
@@ -119,7 +119,7 @@ async fn mint_and_verify_any_number_of_times() {
 #[tokio::test]
 async fn every_matrix_error() {
     let app = spawn_app().await;
-    let token = access_token(&app, "openid").await;
+    let token = access_token(&app, "openid widgets").await;
     let server = server_name(&app);
     let post = |user: String, bearer: Option<&str>, body: &'static str| {
         let request = app
@@ -229,7 +229,7 @@ async fn every_matrix_error() {
 #[tokio::test]
 async fn a_widget_credential_opens_nothing_else() {
     let app = spawn_app().await;
-    let token = access_token(&app, "openid profile contacts").await;
+    let token = access_token(&app, "openid profile contacts widgets").await;
     let credentials: Value = mint(&app, &token, json!({})).await.json().await.unwrap();
     let credential = credentials["access_token"].as_str().unwrap();
     for path in ["/poco/@me/@self", "/poco/@me/@all", "/userinfo", "/widgets"] {
@@ -271,7 +271,7 @@ async fn a_widget_credential_opens_nothing_else() {
 #[tokio::test]
 async fn remembered_widgets_are_listed_and_revoking_kills_their_credentials() {
     let app = spawn_app().await;
-    let token = access_token(&app, "openid").await;
+    let token = access_token(&app, "openid widgets").await;
     let poll = json!({ "widget": { "id": "poll", "url": "https://widgets.example/poll" } });
     let game = json!({ "widget": { "id": "game" } });
     let poll_credential: Value = mint(&app, &token, poll).await.json().await.unwrap();
@@ -344,7 +344,7 @@ async fn remembered_widgets_are_listed_and_revoking_kills_their_credentials() {
 #[tokio::test]
 async fn credentials_expire_and_minting_is_rate_limited() {
     let app = spawn_app_with_widget_ttl(1).await;
-    let token = access_token(&app, "openid").await;
+    let token = access_token(&app, "openid widgets").await;
     let credentials: Value = mint(&app, &token, json!({})).await.json().await.unwrap();
     assert_eq!(credentials["expires_in"], 1);
     for _ in 1..30 {
@@ -363,32 +363,33 @@ async fn credentials_expire_and_minting_is_rate_limited() {
 }
 
 #[tokio::test]
-async fn the_start_page_lists_allowed_widgets_and_forgets_them() {
+async fn the_account_page_lists_allowed_widgets_and_forgets_them() {
     let app = spawn_app().await;
-    let token = access_token(&app, "openid").await;
+    let token = access_token(&app, "openid widgets").await;
     let poll = json!({ "widget": { "id": "poll", "url": "https://widgets.example/poll" } });
     let credentials: Value = mint(&app, &token, poll).await.json().await.unwrap();
     app.login("alice", PASSWORD).await;
-    let page = app
-        .http
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.http.get(app.url("/account")).send().await.unwrap();
+    let page = page.text().await.unwrap();
     assert!(
         page.contains("Widgets that know who you are")
             && page.contains("https://widgets.example/poll")
+            && page.contains("in Web Site"),
+        "the widget and its site are listed"
     );
+    let item = page
+        .split("<li>")
+        .find(|item| item.contains("/account/widgets/forget"))
+        .unwrap();
     let form = [
         ("csrf_token", hidden_field(&page, "csrf_token")),
-        ("widget_id", "poll".to_string()),
+        ("id", hidden_field(item, "id")),
+        ("site", hidden_field(item, "site")),
     ];
+    assert_eq!(form[2].1, app.web.id);
     let response = app
         .http
-        .post(app.url("/widgets/forget"))
+        .post(app.url("/account/widgets/forget"))
         .form(&form)
         .send()
         .await
@@ -401,14 +402,6 @@ async fn the_start_page_lists_allowed_widgets_and_forgets_them() {
         "M_UNKNOWN_TOKEN",
     )
     .await;
-    let page = app
-        .http
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(!page.contains("widgets.example/poll"));
+    let page = app.http.get(app.url("/account")).send().await.unwrap();
+    assert!(!page.text().await.unwrap().contains("widgets.example/poll"));
 }

@@ -138,7 +138,8 @@ await scenario("signup-verify-authorize", async (page) => {
   await page.getByLabel("Full name").fill("Dora Explorer");
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create an account" }).click();
-  await page.getByText("Your account is ready").waitFor();
+  await page.getByText("Check your mail").first().waitFor();
+  await checkLayout(page, "signup-sent");
   await page.goto(lastMailLink(`${issuer}/verify-email?token=`));
   await page.getByText("your email address is confirmed").waitFor();
   await page.context().clearCookies();

@@ -5,7 +5,7 @@
 //      vzconnect's widget.js: allow and deny.
 // In every case the widget's backend verifies the credentials at vzconnect's federation
 // userinfo endpoint and shows the sub it got. Host and widget are served from two different
-// origins. Needs VZ_ISSUER, VZ_ACCESS_TOKEN (alice, scope openid) and VZ_MATRIX_USER.
+// origins. Needs VZ_ISSUER, VZ_ACCESS_TOKEN (alice, scope openid widgets) and VZ_MATRIX_USER.
 
 import http from "node:http";
 import fs from "node:fs";

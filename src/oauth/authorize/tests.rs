@@ -23,6 +23,8 @@ fn client(public: bool, grants: &[GrantType], uris: &[&str]) -> Client {
         post_logout_redirect_uris: vec![],
         backchannel_logout_uri: None,
         sector_identifier: None,
+        sector_identifier_uri: None,
+        verified: true,
         owner: None,
         description: None,
         client_uri: None,

@@ -78,6 +78,8 @@ mod tests {
             post_logout_redirect_uris: vec![],
             backchannel_logout_uri: None,
             sector_identifier: None,
+            sector_identifier_uri: None,
+            verified: true,
             owner: None,
             description: None,
             client_uri: None,

@@ -1,15 +1,22 @@
 //! Clients table.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::types::Value;
+use rusqlite::{params_from_iter, Connection, OptionalExtension, Row};
 
 use super::writer::db_error;
 use crate::domain::{ClientId, GrantType, RedirectUri};
 use crate::store::{Client, StoreError, StoreResult};
 
+/// Every column, in the order [`from_row`] reads and [`values`] binds them.
 const COLUMNS: &str = "client_id, name, redirect_uris, grant_types, auth_method, \
                        signature_method, sealed_secret, created_at, id_token_alg, \
                        post_logout_redirect_uris, backchannel_logout_uri, sector_identifier, \
-                       owner_user_id, description, client_uri, logo_uri, registration_token_hash";
+                       owner_user_id, description, client_uri, logo_uri, registration_token_hash, \
+                       verified, sector_identifier_uri";
+/// `?1, ?2, …` for every column.
+const PLACEHOLDERS: &str =
+    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, \
+                            ?17, ?18, ?19";
 
 fn bad_row(column: usize, message: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, message.into())
@@ -54,7 +61,39 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Client> {
         client_uri: row.get(14)?,
         logo_uri: row.get(15)?,
         registration_token_hash: row.get(16)?,
+        verified: row.get(17)?,
+        sector_identifier_uri: row.get(18)?,
     })
+}
+
+/// The client's values in [`COLUMNS`] order.
+fn values(client: &Client) -> StoreResult<Vec<Value>> {
+    let grants: Vec<&str> = client.grant_types.iter().map(|g| g.as_str()).collect();
+    Ok(vec![
+        client.client_id.as_str().to_string().into(),
+        client.name.clone().into(),
+        uri_list(&client.redirect_uris)?.into(),
+        grants.join(" ").into(),
+        client.auth_method.as_str().to_string().into(),
+        client.signature_method.as_str().to_string().into(),
+        client.sealed_secret.clone().into(),
+        client.created_at.into(),
+        client.id_token_alg.as_str().to_string().into(),
+        uri_list(&client.post_logout_redirect_uris)?.into(),
+        client
+            .backchannel_logout_uri
+            .as_ref()
+            .map(|u| u.as_str().to_string())
+            .into(),
+        client.sector_identifier.clone().into(),
+        client.owner.into(),
+        client.description.clone().into(),
+        client.client_uri.clone().into(),
+        client.logo_uri.clone().into(),
+        client.registration_token_hash.clone().into(),
+        client.verified.into(),
+        client.sector_identifier_uri.clone().into(),
+    ])
 }
 
 pub(super) fn create(conn: &Connection, client: &Client) -> StoreResult<()> {
@@ -68,36 +107,11 @@ pub(super) fn create(conn: &Connection, client: &Client) -> StoreResult<()> {
             client.client_id
         )));
     }
-    let uris = uri_list(&client.redirect_uris)?;
-    let logout_uris = uri_list(&client.post_logout_redirect_uris)?;
-    let grants: Vec<&str> = client.grant_types.iter().map(|g| g.as_str()).collect();
+    let values = values(client)?;
     conn.prepare_cached(&format!(
-        "INSERT INTO clients ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+        "INSERT INTO clients ({COLUMNS}) VALUES ({PLACEHOLDERS})"
     ))
-    .and_then(|mut s| {
-        s.execute(params![
-            client.client_id.as_str(),
-            client.name,
-            uris,
-            grants.join(" "),
-            client.auth_method.as_str(),
-            client.signature_method.as_str(),
-            client.sealed_secret,
-            client.created_at,
-            client.id_token_alg.as_str(),
-            logout_uris,
-            client
-                .backchannel_logout_uri
-                .as_ref()
-                .map(RedirectUri::as_str),
-            client.sector_identifier,
-            client.owner,
-            client.description,
-            client.client_uri,
-            client.logo_uri,
-            client.registration_token_hash,
-        ])
-    })
+    .and_then(|mut s| s.execute(params_from_iter(values)))
     .map_err(db_error)?;
     Ok(())
 }
@@ -123,43 +137,14 @@ pub(super) fn list(conn: &Connection) -> rusqlite::Result<Vec<Client>> {
     .collect()
 }
 
-/// Replaces everything about a client but its id and creation time.
+/// Replaces everything about a client but its id.
 pub(super) fn update(conn: &Connection, client: &Client) -> StoreResult<()> {
-    let uris = uri_list(&client.redirect_uris)?;
-    let logout_uris = uri_list(&client.post_logout_redirect_uris)?;
-    let grants: Vec<&str> = client.grant_types.iter().map(|g| g.as_str()).collect();
+    let values = values(client)?;
     let changed = conn
-        .prepare_cached(
-            "UPDATE clients SET name = ?2, redirect_uris = ?3, grant_types = ?4, auth_method = ?5,
-                 signature_method = ?6, sealed_secret = ?7, id_token_alg = ?8,
-                 post_logout_redirect_uris = ?9, backchannel_logout_uri = ?10,
-                 sector_identifier = ?11, owner_user_id = ?12, description = ?13, client_uri = ?14,
-                 logo_uri = ?15, registration_token_hash = ?16
-             WHERE client_id = ?1",
-        )
-        .and_then(|mut s| {
-            s.execute(params![
-                client.client_id.as_str(),
-                client.name,
-                uris,
-                grants.join(" "),
-                client.auth_method.as_str(),
-                client.signature_method.as_str(),
-                client.sealed_secret,
-                client.id_token_alg.as_str(),
-                logout_uris,
-                client
-                    .backchannel_logout_uri
-                    .as_ref()
-                    .map(RedirectUri::as_str),
-                client.sector_identifier,
-                client.owner,
-                client.description,
-                client.client_uri,
-                client.logo_uri,
-                client.registration_token_hash,
-            ])
-        })
+        .prepare_cached(&format!(
+            "UPDATE clients SET ({COLUMNS}) = ({PLACEHOLDERS}) WHERE client_id = ?1"
+        ))
+        .and_then(|mut s| s.execute(params_from_iter(values)))
         .map_err(db_error)?;
     if changed == 0 {
         return Err(StoreError::NotFound("no such client".into()));

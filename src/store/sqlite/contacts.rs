@@ -186,8 +186,11 @@ pub(super) fn query(
         "SELECT {cols}, c.relationship, c.created_at {FROM} WHERE {filter} ORDER BY {order} LIMIT ? OFFSET ?",
         cols = COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
     );
+    // Past i64::MAX there is nothing to show; a plain cast would wrap to a negative
+    // offset, which SQLite reads as none, and serve the first page again.
+    let offset = i64::try_from(query.start_index).unwrap_or(i64::MAX);
     bound.push(SqlValue::Integer(query.count as i64));
-    bound.push(SqlValue::Integer(query.start_index as i64));
+    bound.push(SqlValue::Integer(offset));
     let mut statement = conn.prepare_cached(&sql)?;
     let contacts = statement
         .query_map(params_from_iter(bound.iter()), |row| {

@@ -20,7 +20,7 @@ use tokio::sync::oneshot;
 use super::*;
 use crate::clock::UnixTime;
 use crate::domain::contact_query::ContactQuery;
-use crate::domain::{ClientId, Profile};
+use crate::domain::{ClientId, Profile, Sub};
 use writer::{db_error, Job, TypedJob};
 
 /// Migrations in order; `PRAGMA user_version` records how many ran.
@@ -34,6 +34,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_accounts.sql"),
     include_str!("migrations/0008_session_activity.sql"),
     include_str!("migrations/0009_client_registration.sql"),
+    include_str!("migrations/0010_client_trust.sql"),
+    include_str!("migrations/0011_widget_sites.sql"),
+    include_str!("migrations/0012_pending_signups.sql"),
 ];
 
 /// Idle read connections kept for reuse.
@@ -50,6 +53,7 @@ impl SqliteStore {
     /// Opens (creating if needed) the database at `path`, applies pending migrations and
     /// starts the writer thread.
     pub fn open(path: &Path) -> StoreResult<Self> {
+        make_private(path)?;
         let conn = connect(path)?;
         migrate(&conn)?;
         let (sender, receiver) = mpsc::channel::<Box<dyn Job>>();
@@ -104,6 +108,23 @@ impl SqliteStore {
             })
         })
     }
+}
+
+/// The database holds password hashes and sealed secrets: the file is created mode 0600
+/// before SQLite opens it, and SQLite gives its `-wal` and `-shm` files the database file's
+/// mode. Files left with looser modes by an older version are tightened.
+fn make_private(path: &Path) -> StoreResult<()> {
+    let failed = |e: std::io::Error| StoreError::Database(format!("{}: {e}", path.display()));
+    crate::private_files::ensure_file(path).map_err(failed)?;
+    for suffix in ["-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let companion = PathBuf::from(name);
+        if companion.exists() {
+            crate::private_files::restrict_file(&companion).map_err(failed)?;
+        }
+    }
+    Ok(())
 }
 
 fn connect(path: &Path) -> StoreResult<Connection> {
@@ -187,9 +208,17 @@ impl Store for SqliteStore {
         id: UserId,
         hash: String,
         keep: Option<String>,
+        revoke_access: bool,
         now: UnixTime,
-    ) -> StoreFuture<()> {
-        self.write(move |c| users::set_password(c, id, &hash, keep.as_deref(), now))
+    ) -> StoreFuture<Vec<String>> {
+        self.write(move |c| users::set_password(c, id, &hash, keep.as_deref(), revoke_access, now))
+    }
+    fn create_signup(&self, signup: PendingSignup) -> StoreFuture<()> {
+        self.write(move |c| users::create_signup(c, &signup))
+    }
+    fn complete_signup(&self, hash: &str, sub: Sub, now: UnixTime) -> StoreFuture<Option<User>> {
+        let hash = hash.to_string();
+        self.write(move |c| users::complete_signup(c, &hash, &sub, now))
     }
     fn create_link(&self, link: OneTimeLink) -> StoreFuture<()> {
         self.write(move |c| users::create_link(c, &link))
@@ -200,7 +229,7 @@ impl Store for SqliteStore {
         purpose: LinkPurpose,
         action: LinkAction,
         now: UnixTime,
-    ) -> StoreFuture<Option<UserId>> {
+    ) -> StoreFuture<Option<LinkFollowed>> {
         let hash = hash.to_string();
         self.write(move |c| users::follow_link(c, &hash, purpose, &action, now))
     }
@@ -279,7 +308,7 @@ impl Store for SqliteStore {
         user: UserId,
         which: Option<String>,
         keep: Option<String>,
-    ) -> StoreFuture<usize> {
+    ) -> StoreFuture<Vec<String>> {
         self.write(move |c| sessions::end(c, user, which.as_deref(), keep.as_deref()))
     }
     fn connected_apps(&self, user: UserId) -> StoreResult<Vec<ConnectedApp>> {
@@ -348,16 +377,17 @@ impl Store for SqliteStore {
     fn find_widget_token(&self, hash: &str) -> StoreResult<Option<WidgetToken>> {
         self.read(|c| widgets::find(c, hash))
     }
-    fn list_widget_grants(&self, user: UserId) -> StoreResult<Vec<WidgetGrant>> {
-        self.read(|c| widgets::list(c, user))
+    fn list_widget_grants(&self, user: UserId, of: WidgetsOf) -> StoreResult<Vec<WidgetGrant>> {
+        self.read(|c| widgets::list(c, user, &of))
     }
     fn revoke_widgets(
         &self,
         user: UserId,
+        of: WidgetsOf,
         widget: Option<String>,
         now: UnixTime,
     ) -> StoreFuture<usize> {
-        self.write(move |c| widgets::revoke(c, user, widget.as_deref(), now))
+        self.write(move |c| widgets::revoke(c, user, &of, widget.as_deref(), now))
     }
     fn list_signing_keys(&self) -> StoreResult<Vec<SigningKey>> {
         self.read(keys::list)

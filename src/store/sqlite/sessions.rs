@@ -4,7 +4,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::writer::db_error;
 use crate::clock::UnixTime;
-use crate::domain::records::{ConnectedApp, SessionInfo};
+use crate::domain::records::{ConnectedApp, SessionInfo, WidgetsOf};
 use crate::domain::{ClientId, ScopeSet};
 use crate::store::{Consent, Session, StoreError, StoreResult, UserId};
 
@@ -142,14 +142,32 @@ pub(super) fn end(
     user: UserId,
     which: Option<&str>,
     keep: Option<&str>,
-) -> StoreResult<usize> {
-    let sql = match which {
-        Some(_) => "DELETE FROM sessions WHERE user_id = ?1 AND id_hash = ?2",
-        None => "DELETE FROM sessions WHERE user_id = ?1 AND id_hash IS NOT ?3 AND ?2 IS NULL",
+) -> StoreResult<Vec<String>> {
+    let ended = match which {
+        Some(one) => conn
+            .prepare_cached(
+                "DELETE FROM sessions WHERE user_id = ?1 AND id_hash = ?2 RETURNING id_hash",
+            )
+            .and_then(|mut s| {
+                s.query_map(params![user, one], |row| row.get(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()
+            }),
+        None => end_all_but(conn, user, keep),
     };
-    conn.prepare_cached(sql)
-        .and_then(|mut s| s.execute(params![user, which, keep]))
-        .map_err(db_error)
+    ended.map_err(db_error)
+}
+
+/// Deletes every session of `user` except `keep`; the ended sessions' hashes.
+pub(super) fn end_all_but(
+    conn: &Connection,
+    user: UserId,
+    keep: Option<&str>,
+) -> rusqlite::Result<Vec<String>> {
+    conn.prepare_cached(
+        "DELETE FROM sessions WHERE user_id = ?1 AND id_hash IS NOT ?2 RETURNING id_hash",
+    )?
+    .query_map(params![user, keep], |row| row.get(0))?
+    .collect()
 }
 
 pub(super) fn connected_apps(
@@ -197,5 +215,7 @@ pub(super) fn disconnect(
     )
     .and_then(|mut s| s.execute(params![user, client.as_str(), now]))
     .map_err(db_error)?;
+    // The site's widget credentials go with its access.
+    super::widgets::revoke(conn, user, &WidgetsOf::Site(client.clone()), None, now)?;
     Ok(())
 }

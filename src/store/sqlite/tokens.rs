@@ -272,8 +272,9 @@ pub(super) fn revoke_grant(conn: &Connection, grant_id: &str, now: UnixTime) -> 
 const CODE_RETENTION: i64 = 24 * 3600;
 
 pub(super) fn purge_expired(conn: &Connection, now: UnixTime) -> StoreResult<usize> {
-    let statements: [(&str, UnixTime); 5] = [
+    let statements: [(&str, UnixTime); 6] = [
         ("DELETE FROM sessions WHERE expires_at <= ?1", now),
+        ("DELETE FROM pending_signups WHERE expires_at <= ?1", now),
         (
             "DELETE FROM auth_codes WHERE expires_at <= ?1",
             now - CODE_RETENTION,

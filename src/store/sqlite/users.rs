@@ -4,7 +4,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
 
 use super::writer::db_error;
 use crate::clock::UnixTime;
-use crate::domain::records::{LinkAction, LinkPurpose, OneTimeLink};
+use crate::domain::records::{LinkAction, LinkFollowed, LinkPurpose, OneTimeLink, PendingSignup};
 use crate::domain::{Profile, Sub};
 use crate::store::{NewUser, StoreError, StoreResult, User};
 
@@ -45,8 +45,9 @@ pub(super) fn create(conn: &Connection, user: &NewUser) -> StoreResult<User> {
         )));
     }
     conn.prepare_cached(
-        "INSERT INTO users (sub, username, email, name, password_hash, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        "INSERT INTO users (sub, username, email, name, password_hash, created_at, updated_at,
+                            email_verified)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -55,7 +56,8 @@ pub(super) fn create(conn: &Connection, user: &NewUser) -> StoreResult<User> {
             user.email,
             user.name,
             user.password_hash,
-            user.created_at
+            user.created_at,
+            user.email_verified
         ])
     })
     .map_err(db_error)?;
@@ -66,7 +68,7 @@ pub(super) fn create(conn: &Connection, user: &NewUser) -> StoreResult<User> {
         email: user.email.clone(),
         name: user.name.clone(),
         profile: Profile::default(),
-        email_verified: false,
+        email_verified: user.email_verified,
         created_at: user.created_at,
         updated_at: user.created_at,
     })
@@ -130,21 +132,94 @@ pub(super) fn find_by_email(conn: &Connection, email: &str) -> rusqlite::Result<
     .optional()
 }
 
-/// Sets a new password; ends every session except `keep` (the one that changed it).
+/// Sets a new password; ends every session except `keep` (the one that changed it), and with
+/// `revoke_access` everything else that acts for the person (see [`revoke_all_access`]).
 pub(super) fn set_password(
     conn: &Connection,
     id: i64,
     hash: &str,
     keep: Option<&str>,
+    revoke_access: bool,
     now: UnixTime,
-) -> StoreResult<()> {
+) -> StoreResult<Vec<String>> {
     conn.prepare_cached("UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1")
         .and_then(|mut s| s.execute(params![id, hash, now]))
         .map_err(db_error)?;
-    conn.prepare_cached("DELETE FROM sessions WHERE user_id = ?1 AND id_hash IS NOT ?2")
-        .and_then(|mut s| s.execute(params![id, keep]))
-        .map_err(db_error)?;
+    if revoke_access {
+        revoke_all_access(conn, id, now)?;
+    }
+    super::sessions::end_all_but(conn, id, keep).map_err(db_error)
+}
+
+/// Revokes everything that lets anyone act for the person without their password: every
+/// grant (and so every access and refresh token), remembered consents, widget credentials
+/// and grants, and every unused link sent by mail.
+fn revoke_all_access(conn: &Connection, id: i64, now: UnixTime) -> StoreResult<()> {
+    for sql in [
+        "UPDATE grants SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
+        "UPDATE widget_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
+        "UPDATE one_time_tokens SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL",
+        "DELETE FROM consents WHERE user_id = ?1 AND ?2 IS NOT NULL",
+        "DELETE FROM widget_grants WHERE user_id = ?1 AND ?2 IS NOT NULL",
+    ] {
+        conn.prepare_cached(sql)
+            .and_then(|mut s| s.execute(params![id, now]))
+            .map_err(db_error)?;
+    }
     Ok(())
+}
+
+/// Stores an account waiting for its address to be confirmed.
+pub(super) fn create_signup(conn: &Connection, signup: &PendingSignup) -> StoreResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO pending_signups
+             (hash, username, email, name, password_hash, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            signup.hash,
+            signup.username,
+            signup.email,
+            signup.name,
+            signup.password_hash,
+            signup.created_at,
+            signup.expires_at
+        ])
+    })
+    .map_err(db_error)?;
+    Ok(())
+}
+
+/// Creates the account a live signup link stands for, its address verified; `None` if the
+/// link is unknown or expired, `Conflict` if the username or address was taken meanwhile.
+pub(super) fn complete_signup(
+    conn: &Connection,
+    hash: &str,
+    sub: &Sub,
+    now: UnixTime,
+) -> StoreResult<Option<User>> {
+    let signup = conn
+        .prepare_cached(
+            "DELETE FROM pending_signups WHERE hash = ?1 AND expires_at > ?2
+             RETURNING username, email, name, password_hash",
+        )
+        .and_then(|mut s| {
+            s.query_row(params![hash, now], |row| {
+                Ok(NewUser {
+                    sub: sub.clone(),
+                    username: row.get(0)?,
+                    email: row.get(1)?,
+                    name: row.get(2)?,
+                    password_hash: row.get(3)?,
+                    email_verified: true,
+                    created_at: now,
+                })
+            })
+            .optional()
+        })
+        .map_err(db_error)?;
+    signup.map(|user| create(conn, &user)).transpose()
 }
 
 pub(super) fn create_link(conn: &Connection, link: &OneTimeLink) -> StoreResult<()> {
@@ -171,7 +246,7 @@ pub(super) fn follow_link(
     purpose: LinkPurpose,
     action: &LinkAction,
     now: UnixTime,
-) -> StoreResult<Option<i64>> {
+) -> StoreResult<Option<LinkFollowed>> {
     let user: Option<i64> = conn
         .prepare_cached(
             "UPDATE one_time_tokens SET used_at = ?3
@@ -186,15 +261,20 @@ pub(super) fn follow_link(
     let Some(user) = user else {
         return Ok(None);
     };
-    match action {
+    let ended_sessions = match action {
         LinkAction::VerifyEmail => {
             conn.prepare_cached(
                 "UPDATE users SET email_verified = 1, updated_at = ?2 WHERE id = ?1",
             )
             .and_then(|mut s| s.execute(params![user, now]))
             .map_err(db_error)?;
+            Vec::new()
         }
-        LinkAction::SetPassword(hash) => set_password(conn, user, hash, None, now)?,
-    }
-    Ok(Some(user))
+        // Whoever asked for the reset may be recovering from someone else holding the account.
+        LinkAction::SetPassword(hash) => set_password(conn, user, hash, None, true, now)?,
+    };
+    Ok(Some(LinkFollowed {
+        user_id: user,
+        ended_sessions,
+    }))
 }

@@ -22,6 +22,50 @@ pub fn text(key: &str) -> Option<&'static str> {
         "It also asks for these details:" => "Außerdem fragt sie nach:",
         "says:" => "schreibt:",
         "Remember this decision" => "Entscheidung merken",
+        "This site has not been reviewed by the operator of" => {
+            "Diese Seite wurde nicht geprüft vom Betreiber von"
+        }
+        "Allow only if you trust it." => "Erlaube den Zugriff nur, wenn du ihr vertraust.",
+        // Before leaving for a site the operator has not reviewed.
+        "Leave for another site?" => "Zu einer anderen Seite wechseln?",
+        "sent you here, and this server is about to send you back to" => {
+            "hat dich hierher geschickt, und dieser Server würde dich jetzt zurückschicken zu"
+        }
+        "It could not go ahead:" => "Es ging nicht weiter:",
+        "Continue only if you trust it." => "Mach nur weiter, wenn du ihr vertraust.",
+        "Continue to" => "Weiter zu",
+        "Stay here" => "Hier bleiben",
+        "in" => "in",
+        "Too many attempts" => "Zu viele Versuche",
+        "Too many attempts. Try again in a minute." => {
+            "Zu viele Versuche. Versuch es in einer Minute wieder."
+        }
+        "Too many attempts. Try again in" => "Zu viele Versuche. Versuch es wieder in",
+        "minutes." => "Minuten.",
+        // Signing up and confirming addresses.
+        "this username is taken, choose another." => "dieser Benutzername ist vergeben, wähle einen anderen.",
+        "We sent a mail to" => "Wir haben eine E-Mail geschickt an",
+        "Follow its link within 24 hours to finish creating your account." => {
+            "Folge ihrem Link innerhalb von 24 Stunden, um dein Konto fertig anzulegen."
+        }
+        "Check your mail" => "Sieh in dein Postfach",
+        "The username or the address was taken meanwhile. Sign up again." => {
+            "Der Benutzername oder die Adresse wurde inzwischen vergeben. Registriere dich erneut."
+        }
+        "Thank you: your email address is confirmed and your account is ready." => {
+            "Danke: deine E-Mail-Adresse ist bestätigt und dein Konto ist bereit."
+        }
+        "Follow its link, then go back to the site." => {
+            "Folge ihrem Link und geh dann zurück zur Seite."
+        }
+        "Confirm your email address before you connect sites to your account." => {
+            "Bestätige deine E-Mail-Adresse, bevor du Seiten mit deinem Konto verbindest."
+        }
+        "We will send the link to" => "Wir schicken den Link an",
+        "Send the link again" => "Link erneut schicken",
+        "Also disconnect every site and widget (recommended if someone else may know your password)" => {
+            "Auch alle Seiten und Widgets trennen (empfohlen, wenn jemand anderes dein Passwort kennen könnte)"
+        }
         "Full name" => "Vollständiger Name",
         "Email" => "E-Mail",
         "Letters, digits, '.', '_' and '-'." => "Buchstaben, Ziffern, '.', '_' und '-'.",

@@ -49,6 +49,9 @@ impl Lang {
             (Self::De, Scope::OfflineAccess) => {
                 "Den Zugriff behalten, auch wenn du die Seite nicht nutzt"
             }
+            (Self::De, Scope::Widgets) => {
+                "Dich bei Widgets (kleinen Apps innerhalb der Seite) als dich anmelden und ihnen deine Konto-ID nennen"
+            }
         }
     }
 
