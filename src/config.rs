@@ -66,16 +66,55 @@ impl KeySource {
         }
     }
 
-    /// Loads the key, creating the default key file if it does not exist yet.
-    pub fn load(&self) -> Result<SecretKey, String> {
+    /// Loads the key; `None` when the default key file does not exist (yet). A key named by
+    /// the environment or `--secret-key-file` must be there.
+    pub fn load(&self) -> Result<Option<SecretKey>, String> {
         match self {
-            Self::Env(text) => {
-                SecretKey::parse(text).map_err(|e| format!("VZCONNECT_SECRET_KEY: {e}"))
-            }
-            Self::File(path) => read_key_file(path),
-            Self::BesideDatabase(path) if path.exists() => read_key_file(path),
-            Self::BesideDatabase(path) => create_key_file(path),
+            Self::Env(text) => SecretKey::parse(text)
+                .map(Some)
+                .map_err(|e| format!("VZCONNECT_SECRET_KEY: {e}")),
+            Self::File(path) => read_key_file(path).map(Some),
+            Self::BesideDatabase(path) if path.exists() => read_key_file(path).map(Some),
+            Self::BesideDatabase(_) => Ok(None),
         }
+    }
+
+    /// Creates the default key file (mode 0600) with a new key.
+    pub fn create(&self) -> Result<SecretKey, String> {
+        match self {
+            Self::BesideDatabase(path) => {
+                let key = SecretKey::generate();
+                write_key_file(path, &key)?;
+                Ok(key)
+            }
+            other => Err(format!("{} is missing", other.describe())),
+        }
+    }
+
+    /// Where the key comes from, in words for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Env(_) => "the key in VZCONNECT_SECRET_KEY".into(),
+            Self::File(path) | Self::BesideDatabase(path) => {
+                format!("the key file {}", path.display())
+            }
+        }
+    }
+
+    /// The file a rotated key is written to: `<key file>.new`, or `<database>.key.new` when
+    /// the key came from the environment.
+    pub fn rotated_path(&self, database: &Path) -> PathBuf {
+        let base = match self {
+            Self::File(path) | Self::BesideDatabase(path) => path.clone(),
+            Self::Env(_) => {
+                let mut name = database.as_os_str().to_owned();
+                name.push(".key");
+                PathBuf::from(name)
+            }
+        };
+        let mut name = base.into_os_string();
+        name.push(".new");
+        PathBuf::from(name)
     }
 }
 
@@ -85,8 +124,8 @@ fn read_key_file(path: &Path) -> Result<SecretKey, String> {
     SecretKey::parse(&text).map_err(|e| format!("secret key file {}: {e}", path.display()))
 }
 
-fn create_key_file(path: &Path) -> Result<SecretKey, String> {
-    let key = SecretKey::generate();
+/// Writes `key` to a new file (never over an existing one), mode 0600.
+pub fn write_key_file(path: &Path, key: &SecretKey) -> Result<(), String> {
     let mut file = OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -98,7 +137,8 @@ fn create_key_file(path: &Path) -> Result<SecretKey, String> {
     // The mode above is filtered by the umask; make sure it is exactly 0600.
     fs::set_permissions(path, fs::Permissions::from_mode(0o600))
         .map_err(|e| format!("cannot restrict {}: {e}", path.display()))?;
-    Ok(key)
+    file.sync_all()
+        .map_err(|e| format!("cannot write the secret key file {}: {e}", path.display()))
 }
 
 #[cfg(test)]
@@ -138,13 +178,14 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("vzkey-{}", crate::crypto::random_token(6)));
         fs::create_dir_all(&dir).unwrap();
         let source = KeySource::choose(None, None, &dir.join("db.sqlite"));
-        let first = source.load().unwrap();
+        assert!(source.load().unwrap().is_none(), "loading never creates");
+        let first = source.create().unwrap();
         let path = dir.join("db.sqlite.key");
         assert_eq!(
             fs::metadata(&path).unwrap().permissions().mode() & 0o777,
             0o600
         );
-        let again = source.load().unwrap();
+        let again = source.load().unwrap().unwrap();
         assert_eq!(first.to_base64url(), again.to_base64url());
         let missing = KeySource::choose(None, Some(dir.join("nope")), &dir.join("db.sqlite"));
         assert!(missing.load().is_err());

@@ -107,6 +107,12 @@ impl SecretKey {
         cipher.decrypt(XNonce::from_slice(nonce), payload).ok()
     }
 
+    /// A value that identifies this key without revealing it, recorded in the database so a
+    /// missing or different key is recognised before anything is sealed or opened with it.
+    pub fn check_value(&self) -> String {
+        self.mac("secret-key-check", "vzconnect")
+    }
+
     /// A keyed MAC for values the server hands out and checks later (CSRF tokens).
     pub fn mac(&self, purpose: &str, value: &str) -> String {
         use hmac::{Hmac, Mac};

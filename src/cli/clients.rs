@@ -5,7 +5,7 @@
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use super::{CliError, Globals, JsonFlag};
+use super::{Access, CliError, Globals, JsonFlag};
 use crate::clock::{Clock, SystemClock};
 use crate::crypto::SecretKey;
 use crate::domain::outbound::OutboundRules;
@@ -214,7 +214,7 @@ pub(super) async fn run(globals: &Globals, command: ClientCommand) -> Result<(),
                 sector_identifier_uri: args.sector_identifier_uri,
             };
             let (mut client, secret) = spec.build(rules).await?;
-            let (store, key) = globals.open()?;
+            let (store, key) = globals.open(Access::Create).await?;
             seal_secret(&mut client, secret.as_deref(), &key);
             store.create_client(client.clone()).await?;
             if args.json.json {
@@ -229,7 +229,7 @@ pub(super) async fn run(globals: &Globals, command: ClientCommand) -> Result<(),
             Ok(())
         }
         ClientCommand::List(json) => {
-            let (store, _) = globals.open()?;
+            let (store, _) = globals.open(Access::Existing).await?;
             let clients = store.list_clients()?;
             if json.json {
                 let list: Vec<_> = clients.iter().map(|c| client_json(c, None)).collect();
@@ -262,7 +262,7 @@ pub(super) async fn run(globals: &Globals, command: ClientCommand) -> Result<(),
         }
         ClientCommand::Verify(args) => {
             let client_id = ClientId::parse(&args.client_id).map_err(CliError::Usage)?;
-            let (store, _) = globals.open()?;
+            let (store, _) = globals.open(Access::Existing).await?;
             let Some(mut client) = store.find_client(&client_id)? else {
                 return Err(CliError::Usage(format!("no client '{client_id}'")));
             };

@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand};
 
-use super::{CliError, Globals};
+use super::{Access, CliError, Globals};
 use crate::clock::{Clock, SystemClock};
 use crate::domain::contact_query::ContactQuery;
 use crate::domain::records::User;
@@ -58,7 +58,7 @@ fn find(store: &dyn Store, name: &str, flag: &str) -> Result<User, CliError> {
 }
 
 pub(super) async fn run(globals: &Globals, command: ContactCommand) -> Result<(), CliError> {
-    let (store, _) = globals.open()?;
+    let (store, _) = globals.open(Access::Existing).await?;
     let store = store.as_ref();
     match command {
         ContactCommand::Add(args) => {

@@ -2,7 +2,7 @@
 
 use clap::Subcommand;
 
-use super::{CliError, Globals};
+use super::{Access, CliError, Globals};
 use crate::clock::{Clock, SystemClock};
 use crate::oidc::keys::{generate, is_published, ASYMMETRIC};
 use crate::store::Store;
@@ -18,7 +18,7 @@ pub enum KeysCommand {
 }
 
 pub(super) async fn run(globals: &Globals, command: KeysCommand) -> Result<(), CliError> {
-    let (store, secret) = globals.open()?;
+    let (store, secret) = globals.open(Access::Existing).await?;
     let now = SystemClock.now();
     match command {
         KeysCommand::List => {

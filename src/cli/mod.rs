@@ -5,6 +5,7 @@ mod clients;
 mod contacts;
 mod demo;
 mod keys;
+mod secret;
 mod serve;
 mod users;
 
@@ -15,9 +16,9 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::{database_path, KeySource};
-use crate::crypto::SecretKey;
+use crate::crypto::{constant_time_eq, SecretKey};
 use crate::store::sqlite::SqliteStore;
-use crate::store::StoreError;
+use crate::store::{Store, StoreError};
 
 /// vzconnect: an OAuth 2.0 / OpenID Connect identity provider speaking VZ Connect.
 #[derive(Debug, Parser)]
@@ -59,6 +60,9 @@ pub enum Command {
     /// Manage the keys that sign id_tokens.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
+    /// Manage the secret key that seals client secrets and signing keys.
+    #[command(subcommand)]
+    Secret(secret::SecretCommand),
 }
 
 /// A command's failure: bad input (exit 2) or a failure while running (exit 1).
@@ -104,6 +108,7 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Client(command) => clients::run(&globals, command).await,
         Command::Contact(command) => contacts::run(&globals, command).await,
         Command::Keys(command) => keys::run(&globals, command).await,
+        Command::Secret(command) => secret::run(&globals, command).await,
     }
 }
 
@@ -123,17 +128,85 @@ impl Globals {
         PathBuf::from(name)
     }
 
-    /// Opens the store (applying migrations) and loads the secret key.
-    fn open(&self) -> Result<(Arc<SqliteStore>, SecretKey), CliError> {
+    /// Opens the store (applying migrations) and loads the secret key, refusing to go on
+    /// when the key is missing or is not the one the database's sealed data belongs to.
+    /// Only `access = Create` may create the database or the key file.
+    async fn open(&self, access: Access) -> Result<(Arc<SqliteStore>, SecretKey), CliError> {
         let path = database_path(&self.database).map_err(CliError::Usage)?;
-        let env_key = std::env::var("VZCONNECT_SECRET_KEY").ok();
-        let key = KeySource::choose(env_key, self.secret_key_file.clone(), &path)
-            .load()
-            .map_err(CliError::Usage)?;
-        let store = SqliteStore::open(&path)
-            .map_err(|e| CliError::Runtime(format!("{}: {e}", path.display())))?;
+        let source = self.key_source(&path);
+        // A malformed or unreadable key fails before any file is touched.
+        let loaded = source.load().map_err(CliError::Usage)?;
+        let store = match access {
+            Access::Create => SqliteStore::open(&path),
+            Access::Existing => SqliteStore::open_existing(&path),
+        }
+        .map_err(|e| match e {
+            StoreError::NotFound(m) => CliError::Usage(format!(
+                "{m}: check --database (only `vzconnect serve` and the commands that add something create a database)"
+            )),
+            e => CliError::Runtime(format!("{}: {e}", path.display())),
+        })?;
+        let recorded = store.key_check()?;
+        let sealed = store.sealed_values()?;
+        let key = match loaded {
+            Some(key) => key,
+            None if recorded.is_none() && sealed.is_empty() && access == Access::Create => {
+                source.create().map_err(CliError::Runtime)?
+            }
+            None if recorded.is_none() && sealed.is_empty() => {
+                return Err(CliError::Usage(format!(
+                    "{} is missing; `vzconnect serve` creates it",
+                    source.describe()
+                )))
+            }
+            None => {
+                return Err(CliError::Usage(format!(
+                    "{} is missing, and the database {} holds secrets sealed with it: restore the key file from your backup (or set VZCONNECT_SECRET_KEY or --secret-key-file); nothing was changed",
+                    source.describe(),
+                    path.display()
+                )))
+            }
+        };
+        let check = key.check_value();
+        match recorded {
+            Some(recorded) if !constant_time_eq(recorded.as_bytes(), check.as_bytes()) => {
+                return Err(CliError::Usage(format!(
+                    "{} is not the key the database {} was sealed with: use the key it was created with{}; nothing was changed",
+                    source.describe(),
+                    path.display(),
+                    secret::interrupted_rotation_hint(&source, &path, &recorded),
+                )))
+            }
+            Some(_) => {}
+            // A database from before the check was recorded: the sealed data must open.
+            None => {
+                if let Some(value) = secret::unopenable(&sealed, &key).first() {
+                    return Err(CliError::Usage(format!(
+                        "{} cannot open {} in {}: use the key the database was created with; nothing was changed",
+                        source.describe(),
+                        value,
+                        path.display()
+                    )));
+                }
+                store.set_key_check(check).await?;
+            }
+        }
         Ok((Arc::new(store), key))
     }
+
+    fn key_source(&self, database: &std::path::Path) -> KeySource {
+        let env_key = std::env::var("VZCONNECT_SECRET_KEY").ok();
+        KeySource::choose(env_key, self.secret_key_file.clone(), database)
+    }
+}
+
+/// Whether a command may create the database and the key file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// `serve` and the commands that add something.
+    Create,
+    /// Every other command: the database must exist.
+    Existing,
 }
 
 /// Common argument: emit JSON instead of a table.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use clap::Args;
 
-use super::{demo, CliError, Globals};
+use super::{demo, Access, CliError, Globals};
 use crate::auth::password::PasswordPool;
 use crate::clock::{Clock, SystemClock};
 use crate::config::normalize_issuer;
@@ -129,7 +129,22 @@ pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliErr
         .map_err(CliError::Usage)?;
     let rules = OutboundRules::from_flag(globals.allow_insecure_outbound);
     let outbound = Outbound::new(rules).map_err(CliError::Runtime)?;
-    let (store, key) = globals.open()?;
+    let (store, key) = globals.open(Access::Create).await?;
+    // A database that takes no writes (a read-only mount, say) would fail every request that
+    // changes something: refuse to start instead.
+    store.probe_write(SystemClock.now()).await.map_err(|e| {
+        CliError::Runtime(format!(
+            "the database does not take writes ({e}); the server does not start"
+        ))
+    })?;
+    // A secret that cannot be opened would fail requests one by one: refuse to start instead.
+    let broken = super::secret::unopenable(&store.sealed_values()?, &key);
+    if !broken.is_empty() {
+        return Err(CliError::Runtime(format!(
+            "the secret key cannot open {}; the server does not start",
+            broken.join(", ")
+        )));
+    }
     for alg in ensure_signing_keys(store.as_ref(), &key, SystemClock.now()).await? {
         println!("created a new {} signing key", alg.as_str());
     }

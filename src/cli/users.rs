@@ -4,7 +4,7 @@ use std::io::BufRead;
 
 use clap::{Args, Subcommand};
 
-use super::{CliError, Globals};
+use super::{Access, CliError, Globals};
 use crate::auth::password::{check_strength, hash_now};
 use crate::clock::{Clock, SystemClock};
 use crate::domain::profile::{Address, Plural, Profile};
@@ -58,7 +58,7 @@ pub(super) async fn run_user(globals: &Globals, command: UserCommand) -> Result<
             let password = read_password(args.password_stdin)?;
             check_strength(&password, &[username.as_str(), email.as_str()])
                 .map_err(CliError::Usage)?;
-            let (store, _) = globals.open()?;
+            let (store, _) = globals.open(Access::Create).await?;
             let password_hash = hash_now(&password).map_err(CliError::Runtime)?;
             let user = store
                 .create_user(NewUser {
@@ -76,7 +76,7 @@ pub(super) async fn run_user(globals: &Globals, command: UserCommand) -> Result<
         }
         UserCommand::Set(args) => set_profile(globals, *args).await,
         UserCommand::List => {
-            let (store, _) = globals.open()?;
+            let (store, _) = globals.open(Access::Existing).await?;
             let users = store.list_users()?;
             println!("{:<24} {:<20} {:<32} NAME", "SUB", "USERNAME", "EMAIL");
             for user in users {
@@ -252,7 +252,7 @@ impl UserSet {
 pub(super) async fn set_profile(globals: &Globals, args: UserSet) -> Result<(), CliError> {
     let username =
         Username::parse(&args.username).map_err(|e| CliError::Usage(format!("--username: {e}")))?;
-    let (store, _) = globals.open()?;
+    let (store, _) = globals.open(Access::Existing).await?;
     let (user, _) = store
         .find_login(username.as_str())?
         .ok_or_else(|| CliError::Usage(format!("--username: no user named '{username}'")))?;

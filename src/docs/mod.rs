@@ -15,7 +15,7 @@ use syntect::util::LinesWithEndings;
 static DOCS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/docs");
 
 /// The order of pages in the navigation; others follow alphabetically.
-const ORDER: [&str; 12] = [
+const ORDER: [&str; 13] = [
     "index",
     "quickstart",
     "playground",
@@ -26,6 +26,7 @@ const ORDER: [&str; 12] = [
     "portable-contacts",
     "widgets",
     "errors",
+    "security",
     "performance",
     "architecture",
 ];

@@ -309,6 +309,23 @@ pub enum WidgetsOf {
     Site(ClientId),
 }
 
+/// What a sealed value is (its id is the associated data it was sealed with).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SealedKind {
+    /// A client's secret; the id is the client id.
+    ClientSecret,
+    /// A signing key's private part; the id is the key id.
+    SigningKey,
+}
+
+/// A value sealed with the server key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedValue {
+    pub kind: SealedKind,
+    pub id: String,
+    pub sealed: Vec<u8>,
+}
+
 /// What a single-use link is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkPurpose {

@@ -193,6 +193,18 @@ pub trait Store: Send + Sync + 'static {
         now: UnixTime,
     ) -> StoreFuture<usize>;
 
+    /// A small real write through the writer, for readiness: `Ok` once it committed.
+    fn probe_write(&self, now: UnixTime) -> StoreFuture<()>;
+    /// The check value of the secret key the sealed data belongs to, once recorded.
+    fn key_check(&self) -> StoreResult<Option<String>>;
+    /// Records the secret key's check value.
+    fn set_key_check(&self, check: String) -> StoreFuture<()>;
+    /// Every value sealed with the secret key (client secrets, signing keys).
+    fn sealed_values(&self) -> StoreResult<Vec<SealedValue>>;
+    /// Replaces every sealed value and the key's check value in one transaction (a key
+    /// rotation): all of them or none.
+    fn reseal(&self, values: Vec<SealedValue>, check: String) -> StoreFuture<()>;
+
     /// Every signing key, newest first, retired ones included.
     fn list_signing_keys(&self) -> StoreResult<Vec<SigningKey>>;
     /// Adds a signing key and retires the active keys of its algorithm, in one transaction.

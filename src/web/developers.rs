@@ -312,7 +312,10 @@ pub async fn client_post(
     };
     client.sealed_secret = current.sealed_secret.clone();
     client.owner = current.owner;
-    client.verified = current.verified;
+    // A review covers where the site sends people: changing that needs a new review.
+    client.verified = current.verified
+        && client.redirect_uris == current.redirect_uris
+        && client.post_logout_redirect_uris == current.post_logout_redirect_uris;
     client.registration_token_hash = current.registration_token_hash.clone();
     match state.store.update_client(client.clone()).await {
         Ok(()) => detail(&req, &state, &client, None, None, StatusCode::OK),

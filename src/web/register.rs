@@ -264,7 +264,10 @@ pub async fn registration_put(
     client.sealed_secret = current.sealed_secret.clone();
     client.registration_token_hash = current.registration_token_hash.clone();
     client.owner = current.owner;
-    client.verified = current.verified;
+    // A review covers where the site sends people: changing that needs a new review.
+    client.verified = current.verified
+        && client.redirect_uris == current.redirect_uris
+        && client.post_logout_redirect_uris == current.post_logout_redirect_uris;
     if state.store.update_client(client.clone()).await.is_err() {
         return error(
             StatusCode::INTERNAL_SERVER_ERROR,

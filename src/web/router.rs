@@ -97,6 +97,7 @@ pub const DEMO_CALLBACK: &str = "/demo/callback";
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::home_get))
         .route("/healthz", web::get().to(home::healthz_get))
+        .route("/readyz", web::get().to(home::readyz_get))
         .route("/static/{file:.*}", web::get().to(assets::static_get))
         .route(AUTHORIZE, web::get().to(authorize::authorize_get))
         .route(AUTHORIZE, web::post().to(authorize::authorize_post))

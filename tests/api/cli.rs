@@ -5,7 +5,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-fn vzconnect(db: &str, args: &[&str], stdin: Option<&str>) -> Output {
+pub fn vzconnect(db: &str, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_vzconnect"))
         .args(args)
         .env("VZCONNECT_DATABASE", format!("sqlite://{db}"))
@@ -28,7 +28,7 @@ fn vzconnect(db: &str, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn stdout(output: &Output) -> String {
+pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
@@ -326,13 +326,27 @@ fn a_short_or_unreadable_secret_key_is_a_clear_error_at_start() {
             .output()
             .unwrap()
     };
+    let hex_key = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+    let created = Command::new(env!("CARGO_BIN_EXE_vzconnect"))
+        .args([
+            "client",
+            "add",
+            "--name",
+            "S",
+            "--redirect-uri",
+            "https://s.example/cb",
+        ])
+        .args(["--database", &db])
+        .env("VZCONNECT_SECRET_KEY", hex_key)
+        .output()
+        .unwrap();
+    assert!(created.status.success());
     let short = run(&[("VZCONNECT_SECRET_KEY", "c2hvcnQ")], &[]);
     assert_eq!(short.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&short.stderr).contains("VZCONNECT_SECRET_KEY"));
     let missing = run(&[], &["--secret-key-file", "/nonexistent/vz.key"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/vz.key"));
-    let hex_key = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
     assert!(run(&[("VZCONNECT_SECRET_KEY", hex_key)], &[])
         .status
         .success());

@@ -20,6 +20,8 @@ mod languages;
 mod logout;
 mod oidc_conformance;
 mod openid_connect;
+mod operations_health;
+mod operations_keys;
 mod poco;
 mod poco_docs;
 mod portable_contacts;

@@ -477,3 +477,38 @@ async fn a_pairwise_sector_is_the_redirect_host_or_a_document_that_lists_the_uri
         .contains("https://tracker.example/cb"));
     assert_eq!(app.db_snapshot(), before);
 }
+
+#[tokio::test]
+async fn a_review_ends_when_the_site_changes_where_it_sends_people() {
+    let app = spawn_app_open_registration().await;
+    let metadata = json!({"client_name": "Reviewed", "redirect_uris": ["https://ok.example/cb"]});
+    let created: Value = register(&app, metadata).await.json().await.unwrap();
+    let id = created["client_id"].as_str().unwrap().to_string();
+    let token = created["registration_access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.cli(&["client", "verify", &id]);
+    let put = |body: Value| {
+        let request = app
+            .http
+            .put(app.url(&format!("/register/{id}")))
+            .bearer_auth(&token)
+            .json(&body);
+        async move { request.send().await.unwrap() }
+    };
+    let verified = || {
+        let id = vzconnect::domain::ClientId::parse(&id).unwrap();
+        app.store.find_client(&id).unwrap().unwrap().verified
+    };
+    let renamed = put(json!({"client_id": id, "client_name": "Renamed",
+        "redirect_uris": ["https://ok.example/cb"]}))
+    .await;
+    assert_eq!(renamed.status(), StatusCode::OK);
+    assert!(verified(), "a new name keeps the review");
+    let moved = put(json!({"client_id": id, "client_name": "Renamed",
+        "redirect_uris": ["https://elsewhere.example/cb"]}))
+    .await;
+    assert_eq!(moved.status(), StatusCode::OK);
+    assert!(!verified(), "a new redirect URI needs a new review");
+}

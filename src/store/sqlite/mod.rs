@@ -5,6 +5,7 @@ mod clients;
 mod contacts;
 mod keys;
 mod sessions;
+mod settings;
 mod tokens;
 mod users;
 mod widgets;
@@ -37,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_client_trust.sql"),
     include_str!("migrations/0011_widget_sites.sql"),
     include_str!("migrations/0012_pending_signups.sql"),
+    include_str!("migrations/0013_settings.sql"),
 ];
 
 /// Idle read connections kept for reuse.
@@ -54,6 +56,23 @@ impl SqliteStore {
     /// starts the writer thread.
     pub fn open(path: &Path) -> StoreResult<Self> {
         make_private(path)?;
+        Self::start(path)
+    }
+
+    /// Opens the database at `path` only if it exists (commands that only read never
+    /// create one).
+    pub fn open_existing(path: &Path) -> StoreResult<Self> {
+        if !path.is_file() {
+            return Err(StoreError::NotFound(format!(
+                "there is no database at {}",
+                path.display()
+            )));
+        }
+        make_private(path)?;
+        Self::start(path)
+    }
+
+    fn start(path: &Path) -> StoreResult<Self> {
         let conn = connect(path)?;
         migrate(&conn)?;
         let (sender, receiver) = mpsc::channel::<Box<dyn Job>>();
@@ -388,6 +407,21 @@ impl Store for SqliteStore {
         now: UnixTime,
     ) -> StoreFuture<usize> {
         self.write(move |c| widgets::revoke(c, user, &of, widget.as_deref(), now))
+    }
+    fn probe_write(&self, now: UnixTime) -> StoreFuture<()> {
+        self.write(move |c| settings::probe(c, now))
+    }
+    fn key_check(&self) -> StoreResult<Option<String>> {
+        self.read(settings::key_check)
+    }
+    fn set_key_check(&self, check: String) -> StoreFuture<()> {
+        self.write(move |c| settings::set_key_check(c, &check))
+    }
+    fn sealed_values(&self) -> StoreResult<Vec<SealedValue>> {
+        self.read(settings::list)
+    }
+    fn reseal(&self, values: Vec<SealedValue>, check: String) -> StoreFuture<()> {
+        self.write(move |c| settings::reseal(c, &values, &check))
     }
     fn list_signing_keys(&self) -> StoreResult<Vec<SigningKey>> {
         self.read(keys::list)
