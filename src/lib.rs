@@ -9,6 +9,7 @@ pub mod config;
 pub mod crypto;
 pub mod docs;
 pub mod domain;
+pub mod log_limit;
 pub mod mail;
 pub mod matrix;
 pub mod oauth;
@@ -28,11 +29,35 @@ use actix_web::{web as aweb, App, HttpServer};
 use web::router;
 use web::AppState;
 
+/// How the HTTP server treats connections.
+#[derive(Debug, Clone, Copy)]
+pub struct Connections {
+    /// HTTP worker threads.
+    pub workers: usize,
+    /// How long an idle keep-alive connection stays open. Relying parties pool connections
+    /// and some do not retry a POST that meets a closing connection, so this is longer than
+    /// the common proxies' and clients' idle timeouts (60 s).
+    pub keep_alive: std::time::Duration,
+    /// How long a graceful shutdown waits for requests in flight.
+    pub shutdown_grace: std::time::Duration,
+}
+
+impl Connections {
+    /// The defaults: 75 s keep-alive, 5 s shutdown grace.
+    pub fn with_workers(workers: usize) -> Self {
+        Self {
+            workers,
+            keep_alive: std::time::Duration::from_secs(75),
+            shutdown_grace: std::time::Duration::from_secs(5),
+        }
+    }
+}
+
 /// Starts the HTTP server on an already bound listener (tests bind port 0).
 pub fn start_server(
     listener: TcpListener,
     state: AppState,
-    workers: usize,
+    connections: Connections,
 ) -> std::io::Result<Server> {
     let hsts = state.secure_cookies;
     let state = aweb::Data::new(state);
@@ -74,7 +99,9 @@ pub fn start_server(
                 }
             })
     })
-    .workers(workers.max(1))
+    .workers(connections.workers.max(1))
+    .keep_alive(connections.keep_alive)
+    .shutdown_timeout(connections.shutdown_grace.as_secs())
     .listen(listener)?
     .run();
     Ok(server)

@@ -47,7 +47,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server.
-    Serve(serve::ServeArgs),
+    Serve(Box<serve::ServeArgs>),
     /// Manage users.
     #[command(subcommand)]
     User(users::UserCommand),
@@ -76,7 +76,7 @@ impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict(m) | StoreError::NotFound(m) => Self::Usage(m),
-            StoreError::Database(m) => Self::Runtime(m),
+            StoreError::Database(m) | StoreError::Unavailable(m) => Self::Runtime(m),
         }
     }
 }
@@ -103,7 +103,7 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
         allow_insecure_outbound: cli.allow_insecure_outbound,
     };
     match cli.command {
-        Command::Serve(args) => serve::run(&globals, args).await,
+        Command::Serve(args) => serve::run(&globals, *args).await,
         Command::User(command) => users::run_user(&globals, command).await,
         Command::Client(command) => clients::run(&globals, command).await,
         Command::Contact(command) => contacts::run(&globals, command).await,

@@ -67,6 +67,13 @@ pub struct ServeArgs {
         value_delimiter = ' '
     )]
     trusted_proxies: Vec<String>,
+    /// Seconds an idle keep-alive connection stays open (keep it longer than the idle timeout
+    /// of the proxy or clients in front).
+    #[arg(long, env = "VZCONNECT_KEEP_ALIVE", default_value_t = 75)]
+    keep_alive: u64,
+    /// Seconds a graceful shutdown (SIGTERM, SIGINT) waits for requests in flight.
+    #[arg(long, env = "VZCONNECT_SHUTDOWN_GRACE", default_value_t = 5)]
+    shutdown_grace: u64,
     /// Serve Prometheus metrics at /metrics on this address (default: not served).
     #[arg(long, env = "VZCONNECT_METRICS_BIND")]
     metrics_bind: Option<String>,
@@ -189,14 +196,23 @@ pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliErr
         tokio::spawn(server);
         println!("metrics at http://{address}/metrics");
     }
-    log::info!("vzconnect listening on {} as {issuer}", args.bind);
-    println!("vzconnect listening on {} (issuer {issuer})", args.bind);
+    // The bound address, so `--bind 127.0.0.1:0` reports the port it got.
+    let bound = listener
+        .local_addr()
+        .map_or_else(|_| args.bind.clone(), |a| a.to_string());
+    log::info!("vzconnect listening on {bound} as {issuer}");
+    println!("vzconnect listening on {bound} (issuer {issuer})");
     if rules == OutboundRules::Insecure {
         let warning = "--allow-insecure-outbound: outbound requests may use http and reach local and private addresses; never use this in production";
         log::warn!("{warning}");
         println!("warning: {warning}");
     }
-    crate::start_server(listener, state, workers)
+    let connections = crate::Connections {
+        workers,
+        keep_alive: std::time::Duration::from_secs(args.keep_alive.max(1)),
+        shutdown_grace: std::time::Duration::from_secs(args.shutdown_grace),
+    };
+    crate::start_server(listener, state, connections)
         .map_err(|e| CliError::Runtime(e.to_string()))?
         .await
         .map_err(|e| CliError::Runtime(e.to_string()))

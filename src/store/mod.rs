@@ -25,6 +25,9 @@ pub enum StoreError {
     /// The database failed; details were logged.
     #[error("database error: {0}")]
     Database(String),
+    /// The database is busy, locked or out of space: worth trying again shortly.
+    #[error("database temporarily unavailable: {0}")]
+    Unavailable(String),
 }
 
 /// Result of a read.
@@ -210,7 +213,8 @@ pub trait Store: Send + Sync + 'static {
     /// Adds a signing key and retires the active keys of its algorithm, in one transaction.
     fn add_signing_key(&self, key: SigningKey) -> StoreFuture<()>;
 
-    /// Deletes expired sessions and tokens, and codes a day past expiry (kept that long so a
-    /// late reuse is still recognised); returns how many rows went.
+    /// Deletes expired sessions, signups, tokens and widget credentials, codes and links a
+    /// day past expiry (kept that long so a late reuse is still recognised), and grants left
+    /// with nothing; in small batches that interleave with other writes. How many rows went.
     fn purge_expired(&self, now: UnixTime) -> StoreFuture<usize>;
 }

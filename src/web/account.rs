@@ -7,7 +7,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::pages::{AccountPage, AppLine, SessionLine, WidgetLine};
-use super::responses::{error_page, expired_form, html, see_other, server_error_page};
+use super::responses::{
+    error_page, expired_form, html, see_other, server_error_page, store_failure,
+};
 use super::{cookies, i18n, router, AppState};
 use crate::auth::password::check_strength;
 use crate::domain::profile::{Address, Plural};
@@ -20,7 +22,7 @@ fn signed_in(req: &HttpRequest, state: &AppState) -> Result<(Session, User), Htt
     match cookies::current_user(req, state) {
         Ok(Some(found)) => Ok(found),
         Ok(None) => Err(see_other(&router::login_url(router::ACCOUNT, None))),
-        Err(_) => Err(server_error_page()),
+        Err(e) => Err(store_failure(&e)),
     }
 }
 
@@ -68,12 +70,14 @@ async fn render(
     };
     let now = state.clock.now();
     let _ = state.store.touch_session(&session.id_hash, now).await;
-    let (Ok(apps), Ok(widgets), Ok(sessions)) = (
+    let read = (
         state.store.connected_apps(user.id),
         state.store.list_widget_grants(user.id, WidgetsOf::Everyone),
         state.store.list_sessions(user.id, now),
-    ) else {
-        return server_error_page();
+    );
+    let (apps, widgets, sessions) = match read {
+        (Ok(apps), Ok(widgets), Ok(sessions)) => (apps, widgets, sessions),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return store_failure(&e),
     };
     // Widget grants name their site by id; connected sites know its name.
     let apps_by_id: std::collections::HashMap<String, String> = apps
@@ -246,7 +250,7 @@ pub async fn profile_post(
         .await
     {
         Ok(_) => back("profile"),
-        Err(_) => server_error_page(),
+        Err(e) => store_failure(&e),
     }
 }
 
@@ -273,7 +277,8 @@ pub async fn password_post(
     let t = i18n::choose(None, &req);
     let hash = match state.store.find_login(&user.username) {
         Ok(Some((_, hash))) => hash,
-        _ => return server_error_page(),
+        Ok(None) => return server_error_page(),
+        Err(e) => return store_failure(&e),
     };
     if !state
         .passwords
@@ -329,7 +334,7 @@ pub async fn password_post(
             signed_out(&state, &ended, &user);
             back("password")
         }
-        Err(_) => server_error_page(),
+        Err(e) => store_failure(&e),
     }
 }
 
@@ -361,7 +366,7 @@ pub async fn disconnect_post(
         .await
     {
         Ok(()) => back("app"),
-        Err(_) => server_error_page(),
+        Err(e) => store_failure(&e),
     }
 }
 
@@ -392,7 +397,7 @@ pub async fn forget_widget_post(
         .await
     {
         Ok(_) => back("widget"),
-        Err(_) => server_error_page(),
+        Err(e) => store_failure(&e),
     }
 }
 
@@ -419,7 +424,7 @@ pub async fn end_sessions_post(
                 back("sessions")
             }
         }
-        Err(_) => server_error_page(),
+        Err(e) => store_failure(&e),
     }
 }
 

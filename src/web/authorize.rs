@@ -7,7 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::authorization_response::{confirm_leaving, deliver, respond};
 use super::keys::subject_for;
-use super::responses::{error_page, see_other, server_error_page};
+use super::responses::{error_page, see_other, store_failure};
 use super::{cookies, router, AppState};
 use crate::domain::records::{Client, Session, User};
 use crate::domain::{ClientId, ScopeSet};
@@ -39,7 +39,7 @@ async fn authorize(req: &HttpRequest, state: &AppState, params: Params) -> HttpR
     };
     let session = match cookies::current_user(req, state) {
         Ok(session) => session,
-        Err(_) => return server_error_page(),
+        Err(e) => return store_failure(&e),
     };
     let session = match expected_user(state, &client, &request, session) {
         Ok(session) => session,
@@ -48,7 +48,7 @@ async fn authorize(req: &HttpRequest, state: &AppState, params: Params) -> HttpR
     let remembered = match &session {
         Some((_, user)) => match state.store.find_consent(user.id, &client.client_id) {
             Ok(scope) => scope.and_then(|s| ScopeSet::parse(&s).ok()),
-            Err(_) => return server_error_page(),
+            Err(e) => return store_failure(&e),
         },
         None => None,
     };
@@ -141,7 +141,7 @@ pub(super) fn validate(
     let client = match state.store.find_client(&client_id) {
         Ok(Some(client)) => client,
         Ok(None) => return Err(unknown()),
-        Err(_) => return Err(server_error_page()),
+        Err(e) => return Err(store_failure(&e)),
     };
     let request = authorize::validate(params, &client).map_err(|e| match e {
         AuthorizeError::Page(message) => error_page(StatusCode::BAD_REQUEST, &message),

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::authorization_response::respond;
 use super::authorize::{encode, redirect_error, validate};
 use super::pages::{ConsentPage, ScopeLine};
-use super::responses::{error_page, expired_form, html, see_other, server_error_page};
+use super::responses::{error_page, expired_form, html, see_other, store_failure};
 use super::{cookies, i18n, issuer_host, router, AppState};
 use crate::domain::records::Consent;
 use crate::oauth::authorize::consent_lines;
@@ -27,7 +27,7 @@ pub async fn consent_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRe
             let back = format!("{}?{}", router::CONSENT, req.query_string());
             return see_other(&router::login_url(&back, None));
         }
-        Err(_) => return server_error_page(),
+        Err(e) => return store_failure(&e),
     };
     let (csrf_token, csrf_cookie) = cookies::csrf_token(&req, &state);
     let host = url::Url::parse(&request.target.redirect_uri)
@@ -96,7 +96,7 @@ pub async fn consent_post(
             let back = format!("{}?{}", router::CONSENT, form.request);
             return see_other(&router::login_url(&back, None));
         }
-        Err(_) => return server_error_page(),
+        Err(e) => return store_failure(&e),
     };
     match form.decision.as_deref() {
         Some("allow") if !user.email_verified => {
@@ -119,8 +119,8 @@ pub async fn consent_post(
             scope: request.scope.to_string(),
             now: state.clock.now(),
         };
-        if state.store.save_consent(consent).await.is_err() {
-            return server_error_page();
+        if let Err(e) = state.store.save_consent(consent).await {
+            return store_failure(&e);
         }
     }
     respond(&req, &state, &client, &request, &user, &session).await

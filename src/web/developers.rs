@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::cookies::with_csrf;
 use super::pages::{DeveloperClientPage, DevelopersPage, PortalClient};
 use super::register::register;
-use super::responses::{error_page, expired_form, html, see_other, server_error_page};
+use super::responses::{error_page, expired_form, html, see_other, store_failure};
 use super::{cookies, i18n, router, AppState};
 use crate::crypto::random_token;
 use crate::domain::records::{Client, User};
@@ -20,7 +20,7 @@ fn signed_in(req: &HttpRequest, state: &AppState, back: &str) -> Result<User, Ht
     match cookies::current_user(req, state) {
         Ok(Some((_, user))) => Ok(user),
         Ok(None) => Err(see_other(&router::login_url(back, None))),
-        Err(_) => Err(server_error_page()),
+        Err(e) => Err(store_failure(&e)),
     }
 }
 
@@ -125,8 +125,9 @@ fn list(
     error: Option<&str>,
     status: StatusCode,
 ) -> HttpResponse {
-    let Ok(clients) = state.store.list_owned_clients(user.id) else {
-        return server_error_page();
+    let clients = match state.store.list_owned_clients(user.id) {
+        Ok(clients) => clients,
+        Err(e) => return store_failure(&e),
     };
     let clients: Vec<PortalClient> = clients.iter().map(line).collect();
     with_csrf(req, state, |csrf| {
@@ -174,8 +175,8 @@ pub async fn developers_post(
             .key
             .seal(client.client_id.as_str().as_bytes(), s.as_bytes())
     });
-    if state.store.create_client(client.clone()).await.is_err() {
-        return server_error_page();
+    if let Err(e) = state.store.create_client(client.clone()).await {
+        return store_failure(&e);
     }
     detail(
         &req,
@@ -319,7 +320,7 @@ pub async fn client_post(
     client.registration_token_hash = current.registration_token_hash.clone();
     match state.store.update_client(client.clone()).await {
         Ok(()) => detail(&req, &state, &client, None, None, StatusCode::OK),
-        Err(_) => server_error_page(),
+        Err(e) => store_failure(&e),
     }
 }
 
@@ -345,7 +346,7 @@ pub async fn rotate_post(
     );
     match state.store.update_client(client.clone()).await {
         Ok(()) => detail(&req, &state, &client, Some(&secret), None, StatusCode::OK),
-        Err(_) => server_error_page(),
+        Err(e) => store_failure(&e),
     }
 }
 
@@ -362,6 +363,6 @@ pub async fn delete_post(
     };
     match state.store.delete_client(client.client_id).await {
         Ok(_) => see_other(router::DEVELOPERS),
-        Err(_) => server_error_page(),
+        Err(e) => store_failure(&e),
     }
 }

@@ -3,6 +3,7 @@
 //! that reuse of a code or rotated refresh token revokes its family (the deliberate exception).
 
 use super::keys::{id_token, id_token_claims, subject_for, Subject};
+use super::responses::store_oauth_error;
 use super::AppState;
 use crate::crypto::hash_token;
 use crate::domain::records::{Client, Grant, Redemption, Rotation};
@@ -22,8 +23,8 @@ pub struct GrantContext<'a> {
     pub echo_state: Option<String>,
 }
 
-fn store_error(_: StoreError) -> OAuthError {
-    OAuthError::server_error()
+fn store_error(e: StoreError) -> OAuthError {
+    store_oauth_error(&e)
 }
 
 impl GrantContext<'_> {

@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::pages::HomePage;
-use super::responses::{html, server_error_page};
+use super::responses::{html, store_failure};
 use super::{cookies, i18n, router, AppState};
 use actix_web::http::header::{HeaderName, HeaderValue};
 
@@ -15,7 +15,7 @@ const POCO_SERVICE: &str = "http://portablecontacts.net/spec/1.0";
 pub async fn home_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let user = match cookies::current_user(&req, &state) {
         Ok(found) => found.map(|(_, user)| user),
-        Err(_) => return server_error_page(),
+        Err(e) => return store_failure(&e),
     };
     let (csrf_token, cookie) = cookies::csrf_token(&req, &state);
     let page = HomePage {

@@ -7,12 +7,14 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
 use super::keys::subject_for_client_id;
+use super::responses::store_oauth_error;
 use super::responses::{no_store_json, oauth_error_json};
 use super::token::{authenticate_client, form_params};
 use super::AppState;
 use crate::crypto::hash_token;
 use crate::domain::records::Grant;
 use crate::oauth::OAuthError;
+use crate::store::StoreError;
 
 /// `POST /oauth/introspect`.
 pub async fn introspect_post(
@@ -36,7 +38,7 @@ fn introspect(req: &HttpRequest, state: &AppState, body: &[u8]) -> Result<Value,
     }
     let hash = hash_token(params.require("token")?);
     let now = state.clock.now();
-    let failed = |_| OAuthError::server_error();
+    let failed = |e: StoreError| store_oauth_error(&e);
     let inactive = json!({ "active": false });
     if let Some(access) = state.store.find_access_token(&hash).map_err(failed)? {
         if access.grant.client_id != client.client_id || !access.is_active(now) {

@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::pages::LoginPage;
-use super::responses::{expired_form, html, see_other, server_error_page, too_many};
+use super::responses::{expired_form, html, see_other, store_failure, too_many};
 use super::{cookies, i18n, router, AppState};
 use crate::auth::session::new_session;
 
@@ -88,7 +88,7 @@ pub async fn login_post(
     }
     let found = match state.store.find_login(&username) {
         Ok(found) => found,
-        Err(_) => return server_error_page(),
+        Err(e) => return store_failure(&e),
     };
     let (user, hash) = match found {
         Some((user, hash)) => (Some(user), Some(hash)),
@@ -119,8 +119,8 @@ pub async fn login_post(
         .unwrap_or("");
     let (id, session) = new_session(user.id, state.clock.now(), agent);
     let replaces = cookies::session_id_hash(&req);
-    if state.store.create_session(session, replaces).await.is_err() {
-        return server_error_page();
+    if let Err(e) = state.store.create_session(session, replaces).await {
+        return store_failure(&e);
     }
     state.metrics.login(true);
     throttles.login_account.succeeded(&account_key);

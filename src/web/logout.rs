@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::authorization_response::confirm_leaving;
 use super::authorize::client_secret;
 use super::pages::LogoutPage;
-use super::responses::{error_page, expired_form, html, see_other, server_error_page};
+use super::responses::{error_page, expired_form, html, see_other, store_failure};
 use super::{backchannel, cookies, i18n, router, AppState};
 use crate::domain::ClientId;
 use crate::oauth::redirect::AuthorizationResponse;
@@ -124,13 +124,13 @@ pub async fn logout_post(
     };
     match cookies::current_user(&req, &state) {
         Ok(Some((session, user))) => {
-            if state.store.delete_session(&session.id_hash).await.is_err() {
-                return server_error_page();
+            if let Err(e) = state.store.delete_session(&session.id_hash).await {
+                return store_failure(&e);
             }
             backchannel::notify(&state, &session.id_hash, &user);
         }
         Ok(None) => {}
-        Err(_) => return server_error_page(),
+        Err(e) => return store_failure(&e),
     }
     let (location, unreviewed) = match destination {
         Some(d) => {

@@ -14,7 +14,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde_json::json;
 
 use super::bearer::{self, BearerError};
-use super::responses::{bearer_error, bearer_missing};
+use super::responses::{bearer_error, bearer_missing, unavailable_json};
 use super::AppState;
 use crate::crypto::hash_token;
 use crate::domain::records::{UserId, WidgetGrant, WidgetToken, WidgetsOf};
@@ -204,7 +204,7 @@ fn widget_owner(req: &HttpRequest, state: &AppState) -> Result<(UserId, WidgetsO
     let token = bearer::authenticate(req, state, None).map_err(|e| match e {
         BearerError::Missing => bearer_missing(),
         BearerError::Invalid(e) => bearer_error(&e, None),
-        BearerError::Store => HttpResponse::ServiceUnavailable().finish(),
+        BearerError::Store => unavailable_json(),
     })?;
     let scope = ScopeSet::parse(&token.scope).unwrap_or_default();
     match (scope.contains(Scope::Widgets), token.grant.user_id) {
@@ -233,7 +233,7 @@ pub async fn widgets_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRe
                 .collect();
             cors(HttpResponse::Ok()).json(json!({ "widgets": list }))
         }
-        Err(_) => HttpResponse::ServiceUnavailable().finish(),
+        Err(_) => unavailable_json(),
     }
 }
 
@@ -262,6 +262,6 @@ async fn revoke(req: &HttpRequest, state: &AppState, widget: Option<String>) -> 
         .await
     {
         Ok(revoked) => cors(HttpResponse::Ok()).json(json!({ "revoked_tokens": revoked })),
-        Err(_) => HttpResponse::ServiceUnavailable().finish(),
+        Err(_) => unavailable_json(),
     }
 }

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::bearer::{self, BearerError};
 use super::keys::subject_for_client_id;
-use super::responses::{bearer_error, bearer_missing};
+use super::responses::{bearer_error, bearer_missing, unavailable_json};
 use super::AppState;
 use crate::domain::contact_query::ContactQuery;
 use crate::domain::records::{Contact, User};
@@ -40,7 +40,7 @@ fn reader(req: &HttpRequest, state: &AppState, body: &[u8]) -> Result<Reader, Ht
     let token = bearer::authenticate(req, state, Some(&params)).map_err(|e| match e {
         BearerError::Missing => bearer_missing(),
         BearerError::Invalid(e) => bearer_error(&e, None),
-        BearerError::Store => HttpResponse::ServiceUnavailable().finish(),
+        BearerError::Store => unavailable_json(),
     })?;
     let scope = ScopeSet::parse(&token.scope).unwrap_or_default();
     let (true, Some(user_id)) = (scope.contains(Scope::OpenId), token.grant.user_id) else {
@@ -52,7 +52,7 @@ fn reader(req: &HttpRequest, state: &AppState, body: &[u8]) -> Result<Reader, Ht
     let user = match state.store.find_user(user_id) {
         Ok(Some(user)) => user,
         Ok(None) => return Err(not_found()),
-        Err(_) => return Err(HttpResponse::ServiceUnavailable().finish()),
+        Err(_) => return Err(unavailable_json()),
     };
     Ok(Reader {
         user,
@@ -100,7 +100,7 @@ fn self_record(
         Err(response) => return response,
     };
     let Ok(seen_as) = subject_for_client_id(state, &reader.client_id, &reader.user) else {
-        return HttpResponse::ServiceUnavailable().finish();
+        return unavailable_json();
     };
     if sub.is_some_and(|s| s != seen_as.as_str()) {
         return not_found();
@@ -139,7 +139,7 @@ pub async fn poco_all(
     };
     let (total, contacts) = match state.store.query_contacts(reader.user.id, &query) {
         Ok(page) => page,
-        Err(_) => return HttpResponse::ServiceUnavailable().finish(),
+        Err(_) => return unavailable_json(),
     };
     let sector = sector_of(&state, &reader.client_id);
     let fields = [
@@ -226,7 +226,7 @@ fn find_contact(
     id: &str,
     sector: Option<&str>,
 ) -> Result<Option<Contact>, HttpResponse> {
-    let unavailable = |_| HttpResponse::ServiceUnavailable().finish();
+    let unavailable = |_| unavailable_json();
     let Some(sector) = sector else {
         let Some(user) = state.store.find_user_by_sub(id).map_err(unavailable)? else {
             return Ok(None);

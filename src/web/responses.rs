@@ -4,7 +4,9 @@
 //! - the authorization endpoint redirects errors to a verified redirect URI, and shows an
 //!   HTML page when the client or redirect URI cannot be trusted;
 //! - resource endpoints add `WWW-Authenticate: Bearer error=…` (RFC 6750 §3);
-//! - store failures are logged and become `server_error` / a 500 page, never details.
+//! - store failures are logged and never shown in detail: a busy, locked or full database is
+//!   temporary, answered 503 (`temporarily_unavailable`, or a "try again shortly" page) with
+//!   `Retry-After`; anything else is `server_error` / a 500 page.
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
@@ -14,6 +16,7 @@ use askama::Template;
 use super::i18n::{self, Lang};
 use super::pages::ErrorPage;
 use crate::oauth::{ErrorCode, OAuthError};
+use crate::store::StoreError;
 
 /// The RFC 6749 §5.2 JSON error response.
 pub fn oauth_error_json(error: &OAuthError) -> HttpResponse {
@@ -25,10 +28,50 @@ pub fn oauth_error_json(error: &OAuthError) -> HttpResponse {
     if error.code == ErrorCode::InvalidClient {
         response.insert_header((header::WWW_AUTHENTICATE, r#"Basic realm="vzconnect""#));
     }
+    if error.code == ErrorCode::TemporarilyUnavailable {
+        response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
+    }
     response.json(serde_json::json!({
         "error": error.code.as_str(),
         "error_description": error.description,
     }))
+}
+
+/// How long a caller should wait after a temporary store failure.
+const RETRY_AFTER_SECONDS: &str = "5";
+
+/// The protocol error for a store failure: temporary ones are `temporarily_unavailable` (503).
+pub fn store_oauth_error(error: &StoreError) -> OAuthError {
+    match error {
+        StoreError::Unavailable(_) => OAuthError::new(
+            ErrorCode::TemporarilyUnavailable,
+            "the server is busy or short of storage: try again shortly",
+        ),
+        _ => OAuthError::server_error(),
+    }
+}
+
+/// 503 `temporarily_unavailable` for API callers when the store could not be read.
+pub fn unavailable_json() -> HttpResponse {
+    oauth_error_json(&store_oauth_error(&StoreError::Unavailable(String::new())))
+}
+
+/// The page for a store failure: "try again shortly" (503) for temporary ones, else 500.
+pub fn store_failure(error: &StoreError) -> HttpResponse {
+    match error {
+        StoreError::Unavailable(_) => {
+            let mut response = error_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The service is busy for a moment. Please try again shortly.",
+            );
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_static(RETRY_AFTER_SECONDS),
+            );
+            response
+        }
+        _ => server_error_page(),
+    }
 }
 
 /// A successful JSON answer that must not be cached (it carries tokens).
@@ -83,6 +126,7 @@ pub fn error_page_in(t: Lang, status: StatusCode, message: &str) -> HttpResponse
         StatusCode::NOT_FOUND => t.tr("Not found"),
         StatusCode::INTERNAL_SERVER_ERROR => t.tr("Something went wrong"),
         StatusCode::TOO_MANY_REQUESTS => t.tr("Too many attempts"),
+        StatusCode::SERVICE_UNAVAILABLE => t.tr("Try again shortly"),
         _ => t.tr("Bad request"),
     };
     html(status, &ErrorPage { t, title, message })

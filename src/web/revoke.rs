@@ -4,10 +4,12 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::responses::oauth_error_json;
+use super::responses::store_oauth_error;
 use super::token::{authenticate_client, form_params};
 use super::AppState;
 use crate::crypto::hash_token;
 use crate::oauth::{OAuthError, Params};
+use crate::store::StoreError;
 
 /// `POST /oauth/revoke`.
 pub async fn revoke_post(
@@ -32,7 +34,7 @@ async fn revoke(req: &HttpRequest, state: &AppState, body: &[u8]) -> Result<(), 
     let hash = hash_token(token);
     let now = state.clock.now();
     let store = &state.store;
-    let failed = |_| OAuthError::server_error();
+    let failed = |e: StoreError| store_oauth_error(&e);
     if let Some(access) = store.find_access_token(&hash).map_err(failed)? {
         if access.grant.client_id == client.client_id {
             store

@@ -8,7 +8,9 @@ use serde::Deserialize;
 
 use super::cookies::with_csrf;
 use super::pages::{MessagePage, PasswordResetPage, RecoverPage, SignupPage};
-use super::responses::{error_page_in, expired_form, html, see_other, server_error_page, too_many};
+use super::responses::{
+    error_page_in, expired_form, html, see_other, server_error_page, store_failure, too_many,
+};
 use super::{cookies, i18n, router, AppState};
 use crate::auth::password::check_strength;
 use crate::auth::session::new_session;
@@ -117,7 +119,7 @@ pub async fn signup_post(
                 t.tr("this username is taken, choose another.")
             )),
             Ok(None) => {}
-            Err(_) => return server_error_page(),
+            Err(e) => return store_failure(&e),
         }
     }
     let (Some(username), Some(email), true) = (username, email, errors.is_empty()) else {
@@ -163,7 +165,7 @@ pub async fn signup_post(
             )
             .await
         }
-        Err(_) => return server_error_page(),
+        Err(e) => return store_failure(&e),
     };
     if let Err(e) = sent {
         log::error!("signup mail: {e}");
@@ -270,7 +272,7 @@ pub async fn verify_email_get(
                 t.tr("The username or the address was taken meanwhile. Sign up again."),
             )
         }
-        Err(_) => return server_error_page(),
+        Err(e) => return store_failure(&e),
     }
     match state
         .store
@@ -296,7 +298,7 @@ pub async fn verify_email_get(
             StatusCode::BAD_REQUEST,
             t.tr("This link has expired or was already used."),
         ),
-        Err(_) => server_error_page(),
+        Err(e) => store_failure(&e),
     }
 }
 
@@ -308,13 +310,12 @@ async fn welcome(req: &HttpRequest, state: &AppState, user: &User) -> HttpRespon
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let (id, session) = new_session(user.id, state.clock.now(), agent);
-    if state
+    if let Err(e) = state
         .store
         .create_session(session, cookies::session_id_hash(req))
         .await
-        .is_err()
     {
-        return server_error_page();
+        return store_failure(&e);
     }
     let t = i18n::choose(None, req);
     let page = MessagePage {
@@ -347,7 +348,7 @@ pub async fn resend_verification_post(
     let user = match cookies::current_user(&req, &state) {
         Ok(Some((_, user))) => user,
         Ok(None) => return see_other(&router::login_url(router::ACCOUNT, None)),
-        Err(_) => return server_error_page(),
+        Err(e) => return store_failure(&e),
     };
     let t = i18n::choose(None, &req);
     let now = state.clock.now();
@@ -432,7 +433,7 @@ pub async fn forgot_post(
             }
         }
         Ok(None) => {}
-        Err(_) => return server_error_page(),
+        Err(e) => return store_failure(&e),
     }
     recover_page(&req, &state, true)
 }
@@ -521,6 +522,6 @@ pub async fn reset_post(
                 t.tr("This link has expired or was already used. Ask for a new one."),
             )
         }
-        Err(_) => server_error_page(),
+        Err(e) => store_failure(&e),
     }
 }

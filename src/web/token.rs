@@ -5,6 +5,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::grants;
+use super::responses::store_oauth_error;
 use super::responses::{no_store_json, oauth_error_json};
 use super::AppState;
 use crate::domain::records::Client;
@@ -106,7 +107,7 @@ pub(super) fn authenticate_client(
         Ok(id) => state
             .store
             .find_client(&id)
-            .map_err(|_| OAuthError::server_error())?,
+            .map_err(|e| store_oauth_error(&e))?,
         Err(_) => None,
     };
     let secret = client_auth::authenticate(client.as_ref(), &presented, &state.key)?;

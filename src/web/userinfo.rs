@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::bearer::{self, BearerError};
 use super::keys::subject_for_client_id;
-use super::responses::{bearer_error, bearer_missing};
+use super::responses::{bearer_error, bearer_missing, unavailable_json};
 use super::AppState;
 use crate::domain::{Scope, ScopeSet};
 use crate::oauth::{ErrorCode, OAuthError, Params};
@@ -32,7 +32,7 @@ fn userinfo(req: &HttpRequest, state: &AppState, body: Option<&Params>) -> HttpR
         Ok(token) => token,
         Err(BearerError::Missing) => return bearer_missing(),
         Err(BearerError::Invalid(e)) => return bearer_error(&e, None),
-        Err(BearerError::Store) => return HttpResponse::ServiceUnavailable().finish(),
+        Err(BearerError::Store) => return unavailable_json(),
     };
     let scope = ScopeSet::parse(&token.scope).unwrap_or_default();
     let user = match (scope.contains(Scope::OpenId), token.grant.user_id) {
@@ -48,7 +48,7 @@ fn userinfo(req: &HttpRequest, state: &AppState, body: Option<&Params>) -> HttpR
     match user {
         Ok(Some(user)) => {
             let Ok(sub) = subject_for_client_id(state, &token.grant.client_id, &user) else {
-                return HttpResponse::ServiceUnavailable().finish();
+                return unavailable_json();
             };
             HttpResponse::Ok()
                 .insert_header(("Access-Control-Allow-Origin", "*"))
@@ -64,7 +64,7 @@ fn userinfo(req: &HttpRequest, state: &AppState, body: Option<&Params>) -> HttpR
             let e = OAuthError::new(ErrorCode::InvalidToken, "the token's user no longer exists");
             bearer_error(&e, None)
         }
-        Err(_) => HttpResponse::ServiceUnavailable().finish(),
+        Err(_) => unavailable_json(),
     }
 }
 

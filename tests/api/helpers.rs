@@ -201,7 +201,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         demo: true,
     };
     let metrics = state.metrics.clone();
-    let server = vzconnect::start_server(listener, state, 2).unwrap();
+    let server =
+        vzconnect::start_server(listener, state, vzconnect::Connections::with_workers(2)).unwrap();
     tokio::spawn(server);
     TestApp {
         address,

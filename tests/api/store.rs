@@ -79,3 +79,107 @@ async fn purge_deletes_only_what_expired() {
     assert!(store.find_refresh_token("r-valid").unwrap().is_some());
     assert!(store.find_access_token("a-expired").unwrap().is_none());
 }
+
+/// Seeds `count` grants, each with one access token expiring at `expires_at` (directly in
+/// SQL: a large store in a second).
+fn seed_tokens(app: &TestApp, prefix: &str, count: usize, expires_at: i64) {
+    let mut conn = rusqlite::Connection::open(&app.db_path).unwrap();
+    let tx = conn.transaction().unwrap();
+    {
+        let mut grant = tx
+            .prepare("INSERT INTO grants (id, client_id, scope, created_at) VALUES (?1, ?2, '', 0)")
+            .unwrap();
+        let mut token = tx
+            .prepare(
+                "INSERT INTO access_tokens (hash, grant_id, scope, issued_at, expires_at)
+                 VALUES (?1, ?1, '', 0, ?2)",
+            )
+            .unwrap();
+        for i in 0..count {
+            let id = format!("{prefix}-{i:06}");
+            grant.execute(rusqlite::params![id, app.web.id]).unwrap();
+            token.execute(rusqlite::params![id, expires_at]).unwrap();
+        }
+    }
+    tx.commit().unwrap();
+}
+
+#[tokio::test]
+async fn a_large_purge_runs_in_batches_that_let_other_writes_through() {
+    let app = spawn_app().await;
+    let now = 2_000_000_000;
+    seed_tokens(&app, "expired", 50_000, now - 10);
+    seed_tokens(&app, "live", 5_000, now + 3600);
+    let alice = app.store.find_login("alice").unwrap().unwrap().0;
+
+    let store = app.store.clone();
+    let purge = tokio::spawn(async move { store.purge_expired(now).await });
+    tokio::task::yield_now().await;
+    let session = Session {
+        id_hash: "during-purge".into(),
+        user_id: alice.id,
+        auth_time: 0,
+        expires_at: now + 60,
+        user_agent: String::new(),
+    };
+    app.store.create_session(session, None).await.unwrap();
+    assert!(
+        !purge.is_finished(),
+        "a write queued behind the purge was answered before the purge ended"
+    );
+    let purged = purge.await.unwrap().unwrap();
+    assert_eq!(purged, 100_000, "every expired token and its grant");
+    let conn = rusqlite::Connection::open(&app.db_path).unwrap();
+    let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    assert_eq!(
+        count("SELECT count(*) FROM access_tokens WHERE hash LIKE 'live-%'"),
+        5_000
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM grants WHERE id LIKE 'live-%'"),
+        5_000
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM grants WHERE id LIKE 'expired-%'"),
+        0
+    );
+    assert!(app
+        .store
+        .find_session("during-purge", now)
+        .unwrap()
+        .is_some());
+}
+
+#[test]
+fn every_foreign_key_and_expiry_the_purge_follows_is_indexed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.db");
+    drop(vzconnect::store::sqlite::SqliteStore::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    for (table, column) in [
+        ("auth_codes", "grant_id"),
+        ("auth_codes", "expires_at"),
+        ("access_tokens", "expires_at"),
+        ("refresh_tokens", "expires_at"),
+        ("grants", "client_id"),
+        ("consents", "client_id"),
+        ("contacts", "contact_id"),
+        ("widget_grants", "client_id"),
+        ("one_time_tokens", "user_id"),
+    ] {
+        let plan: Vec<String> = conn
+            .prepare(&format!(
+                "EXPLAIN QUERY PLAN SELECT 1 FROM {table} WHERE {column} = 1"
+            ))
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(
+            plan.iter()
+                .any(|step| step.contains("USING") && step.contains("INDEX")),
+            "{table}.{column}: {plan:?}"
+        );
+    }
+}

@@ -4,6 +4,7 @@
 mod clients;
 mod contacts;
 mod keys;
+mod purge;
 mod sessions;
 mod settings;
 mod tokens;
@@ -39,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_widget_sites.sql"),
     include_str!("migrations/0012_pending_signups.sql"),
     include_str!("migrations/0013_settings.sql"),
+    include_str!("migrations/0014_purge_indexes.sql"),
 ];
 
 /// Idle read connections kept for reuse.
@@ -110,23 +112,34 @@ impl SqliteStore {
         T: Send + 'static,
         F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
     {
-        let (reply, answer) = oneshot::channel();
-        let job: Box<dyn Job> = Box::new(TypedJob::new(work, reply));
-        let sent = self
-            .writer
+        submit(&self.writer_handle(), work)
+    }
+
+    /// A handle on the writer's queue, for a series of jobs (the purge's batches).
+    fn writer_handle(&self) -> mpsc::Sender<Box<dyn Job>> {
+        self.writer
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .send(job)
-            .is_ok();
-        Box::pin(async move {
-            if !sent {
-                return Err(StoreError::Database("the writer thread has stopped".into()));
-            }
-            answer.await.unwrap_or_else(|_| {
-                Err(StoreError::Database("the writer thread has stopped".into()))
-            })
-        })
+            .clone()
     }
+}
+
+/// Queues `work` for the writer; resolves once its transaction committed.
+fn submit<T, F>(writer: &mpsc::Sender<Box<dyn Job>>, work: F) -> StoreFuture<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+{
+    let (reply, answer) = oneshot::channel();
+    let job: Box<dyn Job> = Box::new(TypedJob::new(work, reply));
+    let sent = writer.send(job).is_ok();
+    let stopped = || StoreError::Unavailable("the writer thread has stopped".into());
+    Box::pin(async move {
+        if !sent {
+            return Err(stopped());
+        }
+        answer.await.unwrap_or_else(|_| Err(stopped()))
+    })
 }
 
 /// The database holds password hashes and sealed secrets: the file is created mode 0600
@@ -430,6 +443,22 @@ impl Store for SqliteStore {
         self.write(move |c| keys::add(c, &key))
     }
     fn purge_expired(&self, now: UnixTime) -> StoreFuture<usize> {
-        self.write(move |c| tokens::purge_expired(c, now))
+        let writer = self.writer_handle();
+        Box::pin(async move {
+            let mut deleted = 0;
+            let mut grants_after = String::new();
+            loop {
+                let after = grants_after.clone();
+                let batch = submit(&writer, move |c| purge::batch(c, now, &after)).await?;
+                deleted += batch.deleted;
+                match batch.grants_after {
+                    Some(last) => grants_after = last,
+                    None if !batch.more => return Ok(deleted),
+                    None => {}
+                }
+                // Let the requests that queued meanwhile go first.
+                tokio::task::yield_now().await;
+            }
+        })
     }
 }

@@ -267,34 +267,3 @@ pub(super) fn revoke_grant(conn: &Connection, grant_id: &str, now: UnixTime) -> 
         .map_err(db_error)?;
     Ok(())
 }
-
-/// How long a code is kept after it expired, to recognise a late reuse.
-const CODE_RETENTION: i64 = 24 * 3600;
-
-pub(super) fn purge_expired(conn: &Connection, now: UnixTime) -> StoreResult<usize> {
-    let statements: [(&str, UnixTime); 6] = [
-        ("DELETE FROM sessions WHERE expires_at <= ?1", now),
-        ("DELETE FROM pending_signups WHERE expires_at <= ?1", now),
-        (
-            "DELETE FROM auth_codes WHERE expires_at <= ?1",
-            now - CODE_RETENTION,
-        ),
-        ("DELETE FROM access_tokens WHERE expires_at <= ?1", now),
-        ("DELETE FROM refresh_tokens WHERE expires_at <= ?1", now),
-        (
-            "DELETE FROM grants WHERE created_at <= ?1
-               AND NOT EXISTS (SELECT 1 FROM access_tokens a WHERE a.grant_id = grants.id)
-               AND NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.grant_id = grants.id)
-               AND NOT EXISTS (SELECT 1 FROM auth_codes c WHERE c.grant_id = grants.id)",
-            now - CODE_RETENTION,
-        ),
-    ];
-    let mut deleted = 0;
-    for (sql, cutoff) in statements {
-        deleted += conn
-            .prepare_cached(sql)
-            .and_then(|mut s| s.execute([cutoff]))
-            .map_err(db_error)?;
-    }
-    Ok(deleted)
-}

@@ -107,8 +107,22 @@ fn commit_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> StoreResult<()
     Ok(())
 }
 
-/// Maps a SQLite error to a store error, logging the detail once.
+/// Maps a SQLite error to a store error, logging it through [`LOG`]. Busy, locked, full and
+/// I/O errors pass: they are `Unavailable`, which callers answer with 503 and `Retry-After`.
 pub(super) fn db_error(e: rusqlite::Error) -> StoreError {
-    log::error!("sqlite: {e}");
-    StoreError::Database(e.to_string())
+    use rusqlite::ErrorCode::*;
+    let transient = matches!(
+        e.sqlite_error_code(),
+        Some(DatabaseBusy | DatabaseLocked | DiskFull | SystemIoFailure | OutOfMemory | CannotOpen)
+    );
+    let message = e.to_string();
+    LOG.error(&message);
+    if transient {
+        StoreError::Unavailable(message)
+    } else {
+        StoreError::Database(message)
+    }
 }
+
+/// Store errors come in floods when the disk is full: each message is logged once a minute.
+static LOG: crate::log_limit::LogLimit = crate::log_limit::LogLimit::new("sqlite");

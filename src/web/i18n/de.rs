@@ -37,6 +37,7 @@ pub fn text(key: &str) -> Option<&'static str> {
         "Stay here" => "Hier bleiben",
         "in" => "in",
         "Too many attempts" => "Zu viele Versuche",
+        "Try again shortly" => "Gleich noch einmal versuchen",
         "Too many attempts. Try again in a minute." => {
             "Zu viele Versuche. Versuch es in einer Minute wieder."
         }
