@@ -1,6 +1,7 @@
 //! The command line (DESIGN "Command line"): every flag also reads `VZCONNECT_<FLAG>`.
 //! Bad input is one line on stderr and exit code 2, with nothing written.
 
+mod backup;
 mod clients;
 mod contacts;
 mod demo;
@@ -63,6 +64,10 @@ pub enum Command {
     /// Manage the secret key that seals client secrets and signing keys.
     #[command(subcommand)]
     Secret(secret::SecretCommand),
+    /// Write a consistent copy of the database while the server runs.
+    Backup(backup::BackupArgs),
+    /// Replace the database with a copy, after checking it (stop the server first).
+    Restore(backup::RestoreArgs),
 }
 
 /// A command's failure: bad input (exit 2) or a failure while running (exit 1).
@@ -109,6 +114,8 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Contact(command) => contacts::run(&globals, command).await,
         Command::Keys(command) => keys::run(&globals, command).await,
         Command::Secret(command) => secret::run(&globals, command).await,
+        Command::Backup(args) => backup::backup(&globals, args).await,
+        Command::Restore(args) => backup::restore(&globals, args).await,
     }
 }
 

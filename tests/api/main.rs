@@ -21,6 +21,7 @@ mod languages;
 mod logout;
 mod oidc_conformance;
 mod openid_connect;
+mod operations_backup;
 mod operations_health;
 mod operations_keys;
 mod operations_storage;

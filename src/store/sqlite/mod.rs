@@ -1,6 +1,7 @@
 //! SQLite implementation of [`Store`]: WAL mode, a pool of read connections used inline on
 //! the calling thread, and one writer thread with group commit (see `writer`).
 
+pub mod backup;
 mod clients;
 mod contacts;
 mod keys;
