@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod docs;
 pub mod domain;
 pub mod log_limit;
+pub mod logging;
 pub mod mail;
 pub mod matrix;
 pub mod oauth;
@@ -25,6 +26,7 @@ use std::net::TcpListener;
 use actix_web::dev::{Server, Service};
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{web as aweb, App, HttpServer};
+use tracing::Instrument;
 
 use web::router;
 use web::AppState;
@@ -84,17 +86,46 @@ pub fn start_server(
             .configure(router::routes)
             .wrap(headers)
             .wrap_fn(|req, srv| {
+                let started = std::time::Instant::now();
                 let method = req.method().to_string();
                 let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
                 let metrics = req.app_data::<aweb::Data<AppState>>().map(|s| s.metrics.clone());
-                let response = srv.call(req);
+                let id = logging::request_id(
+                    req.headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok()),
+                );
+                let span = tracing::info_span!(
+                    "request",
+                    id = %id,
+                    client_id = tracing::field::Empty,
+                );
+                let response = {
+                    let _entered = span.enter();
+                    srv.call(req)
+                };
                 async move {
-                    let mut response = response.await?;
+                    let mut response = response.instrument(span.clone()).await?;
+                    let status = response.status().as_u16();
                     // VZ's PHP client finds `Content-Type` only in exactly this case.
                     response.response_mut().head_mut().set_camel_case_headers(true);
-                    if let Some(metrics) = metrics {
-                        metrics.request(&method, &route, response.status().as_u16());
+                    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&id) {
+                        response.headers_mut().insert(
+                            actix_web::http::header::HeaderName::from_static("x-request-id"),
+                            value,
+                        );
                     }
+                    if let Some(metrics) = metrics {
+                        metrics.request(&method, &route, status);
+                    }
+                    tracing::info!(
+                        parent: &span,
+                        method = %method,
+                        route = %route,
+                        status,
+                        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+                        "request"
+                    );
                     Ok(response)
                 }
             })

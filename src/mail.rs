@@ -25,6 +25,7 @@ impl Mailer {
         let from: Mailbox = from.parse().map_err(|e| format!("--mail-from: {e}"))?;
         match smtp_url {
             Some(url) => {
+                refuse_plain_credentials(url)?;
                 let transport = SmtpTransport::from_url(url)
                     .map_err(|e| format!("--smtp-url: {e}"))?
                     .build();
@@ -73,5 +74,34 @@ impl Mailer {
                 Ok(())
             }
         }
+    }
+}
+
+/// `smtp://` sends without TLS unless the URL asks for it: never with a password.
+fn refuse_plain_credentials(url: &str) -> Result<(), String> {
+    let parsed = url::Url::parse(url).map_err(|e| format!("--smtp-url: {e}"))?;
+    let credentials = !parsed.username().is_empty() || parsed.password().is_some();
+    let tls_required = parsed
+        .query_pairs()
+        .any(|(name, value)| name == "tls" && value == "required");
+    if parsed.scheme() == "smtp" && credentials && !tls_required {
+        return Err(
+            "--smtp-url: smtp:// would send the password unencrypted; use smtps:// or add ?tls=required"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refuse_plain_credentials;
+
+    #[test]
+    fn passwords_travel_over_tls_only() {
+        assert!(refuse_plain_credentials("smtp://u:p@mail.example:587").is_err());
+        assert!(refuse_plain_credentials("smtp://u:p@mail.example:587?tls=required").is_ok());
+        assert!(refuse_plain_credentials("smtps://u:p@mail.example:465").is_ok());
+        assert!(refuse_plain_credentials("smtp://localhost:25").is_ok());
     }
 }

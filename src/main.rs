@@ -7,9 +7,11 @@ use vzconnect::cli::{run, Cli};
 
 #[actix_web::main]
 async fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     match Cli::try_parse() {
-        Ok(cli) => run(cli).await,
+        Ok(cli) => {
+            vzconnect::logging::init(cli.log_format);
+            run(cli).await
+        }
         // Help and version go to stdout in full; a usage error is one line and exit code 2.
         Err(e) if !e.use_stderr() => e.exit(),
         Err(e) => {

@@ -8,6 +8,7 @@ use serde_json::json;
 use super::{Access, CliError, Globals, JsonFlag};
 use crate::clock::{Clock, SystemClock};
 use crate::crypto::SecretKey;
+use crate::domain::audit::AuditKind;
 use crate::domain::outbound::OutboundRules;
 use crate::domain::records::Client;
 use crate::domain::ClientId;
@@ -217,6 +218,9 @@ pub(super) async fn run(globals: &Globals, command: ClientCommand) -> Result<(),
             let (store, key) = globals.open(Access::Create).await?;
             seal_secret(&mut client, secret.as_deref(), &key);
             store.create_client(client.clone()).await?;
+            let registered =
+                super::audit::event(AuditKind::ClientRegistered).site(client.client_id.as_str());
+            super::audit::record(store.as_ref(), registered).await?;
             if args.json.json {
                 println!("{}", client_json(&client, secret.as_deref()));
             } else {
@@ -268,6 +272,8 @@ pub(super) async fn run(globals: &Globals, command: ClientCommand) -> Result<(),
             };
             client.verified = true;
             store.update_client(client).await?;
+            let verified = super::audit::event(AuditKind::ClientVerified).site(client_id.as_str());
+            super::audit::record(store.as_ref(), verified).await?;
             println!("client {client_id} is verified");
             Ok(())
         }

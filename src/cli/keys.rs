@@ -4,6 +4,7 @@ use clap::Subcommand;
 
 use super::{Access, CliError, Globals};
 use crate::clock::{Clock, SystemClock};
+use crate::domain::audit::AuditKind;
 use crate::oidc::keys::{generate, is_published, ASYMMETRIC};
 use crate::store::Store;
 
@@ -45,6 +46,8 @@ pub(super) async fn run(globals: &Globals, command: KeysCommand) -> Result<(), C
                 store.add_signing_key(key).await?;
                 println!("new {} key {kid}", alg.as_str());
             }
+            let rotated = super::audit::event(AuditKind::KeysRotated);
+            super::audit::record(store.as_ref(), rotated).await?;
         }
     }
     Ok(())

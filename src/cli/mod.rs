@@ -1,6 +1,7 @@
 //! The command line (DESIGN "Command line"): every flag also reads `VZCONNECT_<FLAG>`.
 //! Bad input is one line on stderr and exit code 2, with nothing written.
 
+mod audit;
 mod backup;
 mod clients;
 mod contacts;
@@ -40,6 +41,15 @@ pub struct Cli {
     /// registered for them use http and local addresses: for development and tests only.
     #[arg(long, global = true, env = "VZCONNECT_ALLOW_INSECURE_OUTBOUND")]
     pub allow_insecure_outbound: bool,
+    /// How log lines are written: text or json (filter with RUST_LOG, default info).
+    #[arg(
+        long,
+        global = true,
+        env = "VZCONNECT_LOG_FORMAT",
+        value_enum,
+        default_value_t
+    )]
+    pub log_format: crate::logging::LogFormat,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -64,6 +74,8 @@ pub enum Command {
     /// Manage the secret key that seals client secrets and signing keys.
     #[command(subcommand)]
     Secret(secret::SecretCommand),
+    /// Read the security event trail.
+    Audit(audit::AuditArgs),
     /// Write a consistent copy of the database while the server runs.
     Backup(backup::BackupArgs),
     /// Replace the database with a copy, after checking it (stop the server first).
@@ -80,7 +92,9 @@ pub enum CliError {
 impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict(m) | StoreError::NotFound(m) => Self::Usage(m),
+            StoreError::Conflict(m) | StoreError::NotFound(m) | StoreError::Incompatible(m) => {
+                Self::Usage(m)
+            }
             StoreError::Database(m) | StoreError::Unavailable(m) => Self::Runtime(m),
         }
     }
@@ -114,6 +128,7 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Contact(command) => contacts::run(&globals, command).await,
         Command::Keys(command) => keys::run(&globals, command).await,
         Command::Secret(command) => secret::run(&globals, command).await,
+        Command::Audit(args) => audit::run(&globals, args).await,
         Command::Backup(args) => backup::backup(&globals, args).await,
         Command::Restore(args) => backup::restore(&globals, args).await,
     }
@@ -151,6 +166,7 @@ impl Globals {
             StoreError::NotFound(m) => CliError::Usage(format!(
                 "{m}: check --database (only `vzconnect serve` and the commands that add something create a database)"
             )),
+            StoreError::Incompatible(m) => CliError::Usage(format!("{}: {m}", path.display())),
             e => CliError::Runtime(format!("{}: {e}", path.display())),
         })?;
         let recorded = store.key_check()?;

@@ -8,6 +8,7 @@ use clap::Subcommand;
 use super::{Access, CliError, Globals};
 use crate::config::{database_path, write_key_file, KeySource};
 use crate::crypto::SecretKey;
+use crate::domain::audit::AuditKind;
 use crate::domain::records::{SealedKind, SealedValue};
 use crate::store::Store;
 
@@ -89,6 +90,8 @@ async fn rotate(globals: &Globals) -> Result<(), CliError> {
     })?;
     let count = values.len();
     store.reseal(values, new.check_value()).await?;
+    let rotated = super::audit::event(AuditKind::SecretKeyRotated);
+    super::audit::record(store.as_ref(), rotated).await?;
     match &source {
         KeySource::File(path) | KeySource::BesideDatabase(path) => {
             let mut old_name = path.clone().into_os_string();

@@ -39,7 +39,8 @@ pub struct ServeArgs {
     /// The server name in Matrix user ids for widget sign-in (default: the issuer's host:port).
     #[arg(long, env = "VZCONNECT_MATRIX_SERVER_NAME")]
     matrix_server_name: Option<String>,
-    /// SMTP server for mail, e.g. smtp://user:password@mail.example:587 (default: the outbox).
+    /// SMTP server for mail: smtps://user:password@mail.example:465, or
+    /// smtp://user:password@mail.example:587?tls=required (default: the outbox).
     #[arg(long, env = "VZCONNECT_SMTP_URL")]
     smtp_url: Option<String>,
     /// Sender of mail.
@@ -71,7 +72,8 @@ pub struct ServeArgs {
     /// of the proxy or clients in front).
     #[arg(long, env = "VZCONNECT_KEEP_ALIVE", default_value_t = 75)]
     keep_alive: u64,
-    /// Seconds a graceful shutdown (SIGTERM, SIGINT) waits for requests in flight.
+    /// Seconds a graceful shutdown (SIGTERM) waits for requests in flight; SIGINT stops at
+    /// once.
     #[arg(long, env = "VZCONNECT_SHUTDOWN_GRACE", default_value_t = 5)]
     shutdown_grace: u64,
     /// Serve Prometheus metrics at /metrics on this address (default: not served).

@@ -15,7 +15,7 @@ use syntect::util::LinesWithEndings;
 static DOCS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/docs");
 
 /// The order of pages in the navigation; others follow alphabetically.
-const ORDER: [&str; 13] = [
+const ORDER: [&str; 14] = [
     "index",
     "quickstart",
     "playground",
@@ -27,6 +27,7 @@ const ORDER: [&str; 13] = [
     "widgets",
     "errors",
     "security",
+    "deployment",
     "performance",
     "architecture",
 ];

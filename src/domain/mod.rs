@@ -1,6 +1,7 @@
 //! Newtypes parsed once at the boundary (CLI, HTTP, store), so the protocol core never
 //! re-checks raw strings.
 
+pub mod audit;
 mod client;
 pub mod contact_query;
 pub mod outbound;

@@ -10,6 +10,7 @@ use std::pin::Pin;
 pub use crate::domain::records::*;
 
 use crate::clock::UnixTime;
+use crate::domain::audit::{AuditEvent, AuditQuery};
 use crate::domain::contact_query::ContactQuery;
 use crate::domain::{ClientId, Profile, Sub};
 
@@ -25,6 +26,9 @@ pub enum StoreError {
     /// The database failed; details were logged.
     #[error("database error: {0}")]
     Database(String),
+    /// The database was written by a newer vzconnect: this binary must not touch it.
+    #[error("{0}")]
+    Incompatible(String),
     /// The database is busy, locked or out of space: worth trying again shortly.
     #[error("database temporarily unavailable: {0}")]
     Unavailable(String),
@@ -196,6 +200,10 @@ pub trait Store: Send + Sync + 'static {
         now: UnixTime,
     ) -> StoreFuture<usize>;
 
+    /// Records a security event.
+    fn record_audit(&self, event: AuditEvent) -> StoreFuture<()>;
+    /// Security events, newest first.
+    fn list_audit(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEvent>>;
     /// A small real write through the writer, for readiness: `Ok` once it committed.
     fn probe_write(&self, now: UnixTime) -> StoreFuture<()>;
     /// The check value of the secret key the sealed data belongs to, once recorded.

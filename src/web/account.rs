@@ -6,12 +6,16 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::pages::{AccountPage, AppLine, SessionLine, WidgetLine};
+use super::pages::{AccountPage, AppLine, EventLine, SessionLine, WidgetLine};
 use super::responses::{
     error_page, expired_form, html, see_other, server_error_page, store_failure,
 };
-use super::{cookies, i18n, router, AppState};
+use super::{audit, cookies, i18n, router, AppState};
 use crate::auth::password::check_strength;
+use crate::domain::audit::{AuditKind, AuditQuery};
+
+/// Security events the account page shows.
+const RECENT_EVENTS: usize = 10;
 use crate::domain::profile::{Address, Plural};
 use crate::domain::records::{Session, User, WidgetsOf};
 use crate::domain::ClientId;
@@ -70,14 +74,22 @@ async fn render(
     };
     let now = state.clock.now();
     let _ = state.store.touch_session(&session.id_hash, now).await;
+    let recent = AuditQuery {
+        user_id: Some(user.id),
+        since: None,
+        limit: RECENT_EVENTS,
+    };
     let read = (
         state.store.connected_apps(user.id),
         state.store.list_widget_grants(user.id, WidgetsOf::Everyone),
         state.store.list_sessions(user.id, now),
+        state.store.list_audit(&recent),
     );
-    let (apps, widgets, sessions) = match read {
-        (Ok(apps), Ok(widgets), Ok(sessions)) => (apps, widgets, sessions),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return store_failure(&e),
+    let (apps, widgets, sessions, events) = match read {
+        (Ok(apps), Ok(widgets), Ok(sessions), Ok(events)) => (apps, widgets, sessions, events),
+        (Err(e), _, _, _) | (_, Err(e), _, _) | (_, _, Err(e), _) | (_, _, _, Err(e)) => {
+            return store_failure(&e)
+        }
     };
     // Widget grants name their site by id; connected sites know its name.
     let apps_by_id: std::collections::HashMap<String, String> = apps
@@ -155,6 +167,14 @@ async fn render(
                 },
                 signed_in: xs_date_time(s.auth_time),
                 last_seen: xs_date_time(s.last_seen_at),
+            })
+            .collect(),
+        events: events
+            .into_iter()
+            .map(|e| EventLine {
+                when: xs_date_time(e.at),
+                what: t.tr(e.kind.description()),
+                source: e.source.unwrap_or_else(|| t.tr("the operator").into()),
             })
             .collect(),
     };
@@ -332,6 +352,11 @@ pub async fn password_post(
     {
         Ok(ended) => {
             signed_out(&state, &ended, &user);
+            let mut changed = audit::event(&state, AuditKind::PasswordChanged).of(&user);
+            if form.disconnect_all.is_some() {
+                changed = changed.detail("every site and widget disconnected");
+            }
+            audit::record(&state, &req, changed).await;
             back("password")
         }
         Err(e) => store_failure(&e),
@@ -360,12 +385,18 @@ pub async fn disconnect_post(
     let Some(client) = form.id.as_deref().and_then(|id| ClientId::parse(id).ok()) else {
         return error_page(StatusCode::BAD_REQUEST, "Which site? The form named none.");
     };
+    let revoked = audit::event(&state, AuditKind::ConsentRevoked)
+        .of(&user)
+        .site(client.as_str());
     match state
         .store
         .disconnect_app(user.id, client, state.clock.now())
         .await
     {
-        Ok(()) => back("app"),
+        Ok(()) => {
+            audit::record(&state, &req, revoked).await;
+            back("app")
+        }
         Err(e) => store_failure(&e),
     }
 }
@@ -418,6 +449,10 @@ pub async fn end_sessions_post(
     {
         Ok(ended) => {
             signed_out(&state, &ended, &user);
+            let event = audit::event(&state, AuditKind::SessionEnded)
+                .of(&user)
+                .detail(format!("{} ended from the account page", ended.len()));
+            audit::record(&state, &req, event).await;
             if ended.contains(&session.id_hash) {
                 see_other(router::LOGIN)
             } else {

@@ -143,6 +143,7 @@ pub(super) fn validate(
         Ok(None) => return Err(unknown()),
         Err(e) => return Err(store_failure(&e)),
     };
+    tracing::Span::current().record("client_id", client.client_id.as_str());
     let request = authorize::validate(params, &client).map_err(|e| match e {
         AuthorizeError::Page(message) => error_page(StatusCode::BAD_REQUEST, &message),
         AuthorizeError::Redirect { target, error } => {

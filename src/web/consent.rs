@@ -9,7 +9,8 @@ use super::authorization_response::respond;
 use super::authorize::{encode, redirect_error, validate};
 use super::pages::{ConsentPage, ScopeLine};
 use super::responses::{error_page, expired_form, html, see_other, store_failure};
-use super::{cookies, i18n, issuer_host, router, AppState};
+use super::{audit, cookies, i18n, issuer_host, router, AppState};
+use crate::domain::audit::AuditKind;
 use crate::domain::records::Consent;
 use crate::oauth::authorize::consent_lines;
 use crate::oauth::{ErrorCode, OAuthError, Params};
@@ -123,5 +124,10 @@ pub async fn consent_post(
             return store_failure(&e);
         }
     }
+    let given = audit::event(&state, AuditKind::ConsentGiven)
+        .of(&user)
+        .site(client.client_id.as_str())
+        .detail(request.scope.to_string());
+    audit::record(&state, &req, given).await;
     respond(&req, &state, &client, &request, &user, &session).await
 }

@@ -10,8 +10,9 @@ use super::cookies::with_csrf;
 use super::pages::{DeveloperClientPage, DevelopersPage, PortalClient};
 use super::register::register;
 use super::responses::{error_page, expired_form, html, see_other, store_failure};
-use super::{cookies, i18n, router, AppState};
+use super::{audit, cookies, i18n, router, AppState};
 use crate::crypto::random_token;
+use crate::domain::audit::AuditKind;
 use crate::domain::records::{Client, User};
 use crate::domain::ClientId;
 use crate::oauth::registration::ClientMetadata;
@@ -178,6 +179,11 @@ pub async fn developers_post(
     if let Err(e) = state.store.create_client(client.clone()).await {
         return store_failure(&e);
     }
+    let registered = audit::event(&state, AuditKind::ClientRegistered)
+        .of(&user)
+        .site(client.client_id.as_str())
+        .detail("developer portal");
+    audit::record(&state, &req, registered).await;
     detail(
         &req,
         &state,
@@ -345,7 +351,12 @@ pub async fn rotate_post(
             .seal(client.client_id.as_str().as_bytes(), secret.as_bytes()),
     );
     match state.store.update_client(client.clone()).await {
-        Ok(()) => detail(&req, &state, &client, Some(&secret), None, StatusCode::OK),
+        Ok(()) => {
+            let rotated = audit::event(&state, AuditKind::ClientSecretRotated)
+                .site(client.client_id.as_str());
+            audit::record(&state, &req, rotated).await;
+            detail(&req, &state, &client, Some(&secret), None, StatusCode::OK)
+        }
         Err(e) => store_failure(&e),
     }
 }
@@ -361,8 +372,14 @@ pub async fn delete_post(
         Ok(client) => client,
         Err(response) => return response,
     };
+    let deleted = audit::event(&state, AuditKind::ClientDeleted)
+        .site(client.client_id.as_str())
+        .detail("developer portal");
     match state.store.delete_client(client.client_id).await {
-        Ok(_) => see_other(router::DEVELOPERS),
+        Ok(_) => {
+            audit::record(&state, &req, deleted).await;
+            see_other(router::DEVELOPERS)
+        }
         Err(e) => store_failure(&e),
     }
 }

@@ -7,8 +7,9 @@ use serde::Deserialize;
 
 use super::pages::LoginPage;
 use super::responses::{expired_form, html, see_other, store_failure, too_many};
-use super::{cookies, i18n, router, AppState};
+use super::{audit, cookies, i18n, router, AppState};
 use crate::auth::session::new_session;
+use crate::domain::audit::{AuditEvent, AuditKind};
 
 /// Query of `GET /login`.
 #[derive(Deserialize)]
@@ -98,19 +99,36 @@ pub async fn login_post(
         .passwords
         .verify(&source, form.password.clone(), hash)
         .await;
-    let Some(user) = user.filter(|_| verified) else {
-        state.metrics.login(false);
-        throttles.login_account.failed(&account_key, now);
-        throttles.login_source.failed(&source_key, now);
-
-        return render(
-            &req,
-            &state,
-            StatusCode::UNAUTHORIZED,
-            return_to,
-            &form.username,
-            true,
-        );
+    let user = match user {
+        Some(user) if verified => user,
+        known => {
+            state.metrics.login(false);
+            let waits = [
+                throttles.login_account.failed(&account_key, now),
+                throttles.login_source.failed(&source_key, now),
+            ];
+            let mut failed = audit::event(&state, AuditKind::SignInFailed);
+            failed.user_id = known.as_ref().map(|u| u.id);
+            failed.username = Some(username.clone());
+            let wait = waits.into_iter().max().unwrap_or(0);
+            if wait > 0 {
+                let throttled = AuditEvent {
+                    kind: AuditKind::Throttled,
+                    detail: Some(format!("next try in {wait} s")),
+                    ..failed.clone()
+                };
+                audit::record(&state, &req, throttled).await;
+            }
+            audit::record(&state, &req, failed).await;
+            return render(
+                &req,
+                &state,
+                StatusCode::UNAUTHORIZED,
+                return_to,
+                &form.username,
+                true,
+            );
+        }
     };
     let agent = req
         .headers()
@@ -124,6 +142,8 @@ pub async fn login_post(
     }
     state.metrics.login(true);
     throttles.login_account.succeeded(&account_key);
+    let signed_in = audit::event(&state, AuditKind::SignIn).of(&user);
+    audit::record(&state, &req, signed_in).await;
     let mut response = see_other(return_to);
     let _ = response.add_cookie(&cookies::session_cookie(id, state.secure_cookies));
     response

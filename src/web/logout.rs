@@ -11,7 +11,8 @@ use super::authorization_response::confirm_leaving;
 use super::authorize::client_secret;
 use super::pages::LogoutPage;
 use super::responses::{error_page, expired_form, html, see_other, store_failure};
-use super::{backchannel, cookies, i18n, router, AppState};
+use super::{audit, backchannel, cookies, i18n, router, AppState};
+use crate::domain::audit::AuditKind;
 use crate::domain::ClientId;
 use crate::oauth::redirect::AuthorizationResponse;
 use crate::oauth::Params;
@@ -128,6 +129,8 @@ pub async fn logout_post(
                 return store_failure(&e);
             }
             backchannel::notify(&state, &session.id_hash, &user);
+            let ended = audit::event(&state, AuditKind::SessionEnded).of(&user);
+            audit::record(&state, &req, ended).await;
         }
         Ok(None) => {}
         Err(e) => return store_failure(&e),

@@ -3,6 +3,7 @@
 
 mod account;
 mod assets;
+mod audit;
 mod authorization_response;
 mod authorize;
 mod backchannel;

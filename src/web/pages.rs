@@ -89,6 +89,14 @@ pub struct WidgetLine {
     pub last_used: String,
 }
 
+/// A security event on the account page.
+pub struct EventLine {
+    pub when: String,
+    pub what: &'static str,
+    /// Where it came from: a client address, or the operator's command line.
+    pub source: String,
+}
+
 /// A connected site on the account page.
 pub struct AppLine {
     pub client_id: String,
@@ -175,6 +183,8 @@ pub struct AccountPage<'a> {
     pub apps: Vec<AppLine>,
     pub widgets: Vec<WidgetLine>,
     pub sessions: Vec<SessionLine>,
+    /// The person's recent security events, newest first.
+    pub events: Vec<EventLine>,
 }
 
 /// The landing page: who is signed in.

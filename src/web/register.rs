@@ -8,8 +8,9 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
-use super::{router, AppState};
+use super::{audit, router, AppState};
 use crate::crypto::{constant_time_eq, hash_token, random_token};
+use crate::domain::audit::AuditKind;
 use crate::domain::records::Client;
 use crate::domain::ClientId;
 use crate::oauth::registration::{metadata_json, ClientMetadata, Registration, RegistrationError};
@@ -161,6 +162,10 @@ pub async fn register_post(
             "the client could not be stored",
         );
     }
+    let registered = audit::event(&state, AuditKind::ClientRegistered)
+        .site(client.client_id.as_str())
+        .detail("dynamic registration");
+    audit::record(&state, &req, registered).await;
     answer(
         &state,
         StatusCode::CREATED,
@@ -288,8 +293,14 @@ pub async fn registration_delete(
         Ok(client) => client,
         Err(response) => return response,
     };
+    let deleted = audit::event(&state, AuditKind::ClientDeleted)
+        .site(client.client_id.as_str())
+        .detail("dynamic registration");
     match state.store.delete_client(client.client_id).await {
-        Ok(_) => HttpResponse::NoContent().finish(),
+        Ok(_) => {
+            audit::record(&state, &req, deleted).await;
+            HttpResponse::NoContent().finish()
+        }
         Err(_) => error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "server_error",

@@ -11,10 +11,11 @@ use super::pages::{MessagePage, PasswordResetPage, RecoverPage, SignupPage};
 use super::responses::{
     error_page_in, expired_form, html, see_other, server_error_page, store_failure, too_many,
 };
-use super::{cookies, i18n, router, AppState};
+use super::{audit, cookies, i18n, router, AppState};
 use crate::auth::password::check_strength;
 use crate::auth::session::new_session;
 use crate::crypto::{hash_token, random_token};
+use crate::domain::audit::AuditKind;
 use crate::domain::records::{LinkAction, LinkPurpose, OneTimeLink, PendingSignup, User, UserId};
 use crate::domain::{Email, Sub, Username};
 use crate::store::StoreError;
@@ -263,7 +264,11 @@ pub async fn verify_email_get(
         .complete_signup(&hash, Sub::generate(), now)
         .await
     {
-        Ok(Some(user)) => return welcome(&req, &state, &user).await,
+        Ok(Some(user)) => {
+            let created = audit::event(&state, AuditKind::AccountCreated).of(&user);
+            audit::record(&state, &req, created).await;
+            return welcome(&req, &state, &user).await;
+        }
         Ok(None) => {}
         Err(StoreError::Conflict(_)) => {
             return error_page_in(
@@ -284,15 +289,12 @@ pub async fn verify_email_get(
         )
         .await
     {
-        Ok(Some(_)) => html(
-            StatusCode::OK,
-            &MessagePage {
-                t,
-                title: t.tr("Email confirmed"),
-                message: t.tr("Thank you: your email address is confirmed."),
-                link: Some(("/", t.tr("Continue"))),
-            },
-        ),
+        Ok(Some(followed)) => {
+            let mut verified = audit::event(&state, AuditKind::EmailVerified);
+            verified.user_id = Some(followed.user_id);
+            audit::record(&state, &req, verified).await;
+            email_confirmed(t)
+        }
         Ok(None) => error_page_in(
             t,
             StatusCode::BAD_REQUEST,
@@ -300,6 +302,19 @@ pub async fn verify_email_get(
         ),
         Err(e) => store_failure(&e),
     }
+}
+
+/// "Thank you: your email address is confirmed."
+fn email_confirmed(t: i18n::Lang) -> HttpResponse {
+    html(
+        StatusCode::OK,
+        &MessagePage {
+            t,
+            title: t.tr("Email confirmed"),
+            message: t.tr("Thank you: your email address is confirmed."),
+            link: Some(("/", t.tr("Continue"))),
+        },
+    )
 }
 
 /// A new account is ready: sign the person in.
@@ -511,6 +526,10 @@ pub async fn reset_post(
                 for session in &followed.ended_sessions {
                     super::backchannel::notify(&state, session, &user);
                 }
+                let reset = audit::event(&state, AuditKind::PasswordReset)
+                    .of(&user)
+                    .detail("every session, token, widget credential and link revoked");
+                audit::record(&state, &req, reset).await;
             }
             see_other(&format!("{}?reset=1", router::LOGIN))
         }

@@ -112,5 +112,6 @@ pub(super) fn authenticate_client(
     };
     let secret = client_auth::authenticate(client.as_ref(), &presented, &state.key)?;
     let client = client.ok_or_else(|| OAuthError::invalid_client("unknown client"))?;
+    tracing::Span::current().record("client_id", client.client_id.as_str());
     Ok((client, secret))
 }

@@ -589,6 +589,22 @@ impl TestApp {
         output.stdout
     }
 
+    /// Runs the command line on this server's database expecting a usage error (exit 2);
+    /// its standard error.
+    pub fn cli_failure(&self, args: &[&str]) -> String {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_vzconnect"))
+            .args(args)
+            .env(
+                "VZCONNECT_DATABASE",
+                format!("sqlite://{}", self.db_path.display()),
+            )
+            .env("VZCONNECT_SECRET_KEY", &self.secret_key)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    }
+
     /// Rows per table, to prove that a failed request changed nothing.
     pub fn db_snapshot(&self) -> Vec<(String, i64, String)> {
         let conn = Connection::open(&self.db_path).unwrap();

@@ -1,6 +1,7 @@
 //! SQLite implementation of [`Store`]: WAL mode, a pool of read connections used inline on
 //! the calling thread, and one writer thread with group commit (see `writer`).
 
+mod audit;
 pub mod backup;
 mod clients;
 mod contacts;
@@ -22,6 +23,7 @@ use tokio::sync::oneshot;
 
 use super::*;
 use crate::clock::UnixTime;
+use crate::domain::audit::{AuditEvent, AuditQuery};
 use crate::domain::contact_query::ContactQuery;
 use crate::domain::{ClientId, Profile, Sub};
 use writer::{db_error, Job, TypedJob};
@@ -42,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_pending_signups.sql"),
     include_str!("migrations/0013_settings.sql"),
     include_str!("migrations/0014_purge_indexes.sql"),
+    include_str!("migrations/0015_audit.sql"),
 ];
 
 /// Idle read connections kept for reuse.
@@ -199,7 +202,7 @@ fn migrate(conn: &Connection) -> StoreResult<()> {
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .map_err(db_error)?;
     if applied > MIGRATIONS.len() {
-        return Err(StoreError::Database(format!(
+        return Err(StoreError::Incompatible(format!(
             "the database has schema version {applied}, newer than this vzconnect ({})",
             MIGRATIONS.len()
         )));
@@ -421,6 +424,12 @@ impl Store for SqliteStore {
         now: UnixTime,
     ) -> StoreFuture<usize> {
         self.write(move |c| widgets::revoke(c, user, &of, widget.as_deref(), now))
+    }
+    fn record_audit(&self, event: AuditEvent) -> StoreFuture<()> {
+        self.write(move |c| audit::record(c, &event))
+    }
+    fn list_audit(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEvent>> {
+        self.read(|c| audit::list(c, query))
     }
     fn probe_write(&self, now: UnixTime) -> StoreFuture<()> {
         self.write(move |c| settings::probe(c, now))

@@ -14,6 +14,8 @@ pub(super) const BATCH: i64 = 500;
 
 /// How long a code is kept after it expired, to recognise a late reuse; used links too.
 const RETENTION: i64 = 24 * 3600;
+/// How long security events are kept.
+const AUDIT_RETENTION: i64 = 365 * 24 * 3600;
 
 /// What one batch did.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -48,6 +50,15 @@ pub(super) fn batch(conn: &Connection, now: UnixTime, grants_after: &str) -> Sto
         done.deleted += deleted;
         done.more |= deleted as i64 >= BATCH;
     }
+    let audit = conn
+        .prepare_cached(
+            "DELETE FROM audit_events WHERE id IN
+                 (SELECT id FROM audit_events WHERE at <= ?1 LIMIT ?2)",
+        )
+        .and_then(|mut s| s.execute(params![now - AUDIT_RETENTION, BATCH]))
+        .map_err(db_error)?;
+    done.deleted += audit;
+    done.more |= audit as i64 >= BATCH;
     // Grants left with no token or code once their codes' retention has passed.
     let window_end: Option<String> = conn
         .prepare_cached(
