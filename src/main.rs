@@ -2,15 +2,35 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
+use vzconnect::cli::config_file::{self, FileSettings};
 use vzconnect::cli::{run, Cli};
 
 #[actix_web::main]
 async fn main() -> ExitCode {
-    match Cli::try_parse() {
-        Ok(cli) => {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut command = Cli::command();
+    // The settings file's values become the flags' defaults: flag > environment > file.
+    let file = match config_file::config_path(&args) {
+        None => FileSettings::new(),
+        Some(path) => match config_file::load(&path, &command) {
+            Ok(settings) => settings,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    command = config_file::with_defaults(command, &file);
+    let parsed = command
+        .clone()
+        .try_get_matches_from(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches).map(|cli| (cli, matches)));
+    match parsed {
+        Ok((cli, matches)) => {
             vzconnect::logging::init(cli.log_format);
-            run(cli).await
+            let settings = config_file::effective(&command, &matches, &file);
+            run(cli, settings).await
         }
         // Help and version go to stdout in full; a usage error is one line and exit code 2.
         Err(e) if !e.use_stderr() => e.exit(),

@@ -4,6 +4,7 @@
 mod audit;
 mod backup;
 mod clients;
+pub mod config_file;
 mod contacts;
 mod demo;
 mod keys;
@@ -41,6 +42,10 @@ pub struct Cli {
     /// registered for them use http and local addresses: for development and tests only.
     #[arg(long, global = true, env = "VZCONNECT_ALLOW_INSECURE_OUTBOUND")]
     pub allow_insecure_outbound: bool,
+    /// An optional TOML file of settings (flag > environment > file > default); see
+    /// docs/configuration.md.
+    #[arg(long, global = true, env = "VZCONNECT_CONFIG")]
+    pub config: Option<PathBuf>,
     /// How log lines are written: text or json (filter with RUST_LOG, default info).
     #[arg(
         long,
@@ -74,12 +79,23 @@ pub enum Command {
     /// Manage the secret key that seals client secrets and signing keys.
     #[command(subcommand)]
     Secret(secret::SecretCommand),
+    /// Check the settings (flags, environment, --config file) and print the effective ones.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Read the security event trail.
     Audit(audit::AuditArgs),
     /// Write a consistent copy of the database while the server runs.
     Backup(backup::BackupArgs),
     /// Replace the database with a copy, after checking it (stop the server first).
     Restore(backup::RestoreArgs),
+}
+
+/// `vzconnect config …`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate the server's settings as `serve` would (binding nothing, opening nothing)
+    /// and print the effective ones, secrets masked.
+    Check(Box<serve::ServeArgs>),
 }
 
 /// A command's failure: bad input (exit 2) or a failure while running (exit 1).
@@ -100,9 +116,10 @@ impl From<StoreError> for CliError {
     }
 }
 
-/// Runs a parsed command line and returns the process exit code.
-pub async fn run(cli: Cli) -> ExitCode {
-    match dispatch(cli).await {
+/// Runs a parsed command line and returns the process exit code; `settings` are the
+/// effective settings `config check` prints.
+pub async fn run(cli: Cli, settings: Vec<config_file::Effective>) -> ExitCode {
+    match dispatch(cli, settings).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(CliError::Usage(message)) => {
             eprintln!("error: {message}");
@@ -115,7 +132,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     }
 }
 
-async fn dispatch(cli: Cli) -> Result<(), CliError> {
+async fn dispatch(cli: Cli, settings: Vec<config_file::Effective>) -> Result<(), CliError> {
     let globals = Globals {
         database: cli.database,
         secret_key_file: cli.secret_key_file,
@@ -129,8 +146,48 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Keys(command) => keys::run(&globals, command).await,
         Command::Secret(command) => secret::run(&globals, command).await,
         Command::Audit(args) => audit::run(&globals, args).await,
+        Command::Config(ConfigCommand::Check(args)) => {
+            args.check(&globals)?;
+            print_settings(&settings);
+            Ok(())
+        }
         Command::Backup(args) => backup::backup(&globals, args).await,
         Command::Restore(args) => backup::restore(&globals, args).await,
+    }
+}
+
+/// Settings whose values are secrets.
+const SECRET_SETTINGS: [&str; 1] = ["registration-token"];
+
+/// Prints `name = value  # source`, one per line, secrets masked.
+fn print_settings(settings: &[config_file::Effective]) {
+    println!("# the settings are valid; effective values and where they come from");
+    for setting in settings {
+        let values: Vec<String> = setting
+            .values
+            .iter()
+            .map(|v| mask(&setting.name, v))
+            .collect();
+        let value = match values.as_slice() {
+            [] => "(not set)".to_string(),
+            [one] => one.clone(),
+            many => format!("[{}]", many.join(", ")),
+        };
+        println!("{} = {value}  # {}", setting.name, setting.source);
+    }
+}
+
+/// Hides secrets: whole values of secret settings, and passwords inside URLs.
+fn mask(name: &str, value: &str) -> String {
+    if SECRET_SETTINGS.contains(&name) {
+        return "********".into();
+    }
+    match url::Url::parse(value) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("********"));
+            url.to_string()
+        }
+        _ => value.to_string(),
     }
 }
 

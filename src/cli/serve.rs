@@ -8,7 +8,7 @@ use clap::Args;
 use super::{demo, Access, CliError, Globals};
 use crate::auth::password::PasswordPool;
 use crate::clock::{Clock, SystemClock};
-use crate::config::normalize_issuer;
+use crate::config::{database_path, normalize_issuer};
 use crate::domain::outbound::OutboundRules;
 use crate::matrix::server_name_from_issuer;
 use crate::outbound::Outbound;
@@ -84,59 +84,102 @@ pub struct ServeArgs {
     widget_token_ttl: i64,
 }
 
+/// The server's settings, checked: everything `serve` needs before it binds a port or opens
+/// the database (`config check` shows the same).
+pub(super) struct Settings {
+    pub issuer: String,
+    pub address: SocketAddr,
+    pub metrics_address: Option<SocketAddr>,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub registration: RegistrationPolicy,
+    pub mailer: crate::mail::Mailer,
+    pub rules: OutboundRules,
+}
+
+impl ServeArgs {
+    /// Validates every setting; nothing is bound, opened or written.
+    pub(super) fn check(&self, globals: &Globals) -> Result<Settings, CliError> {
+        let issuer = normalize_issuer(
+            &self
+                .issuer
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", self.bind)),
+        )
+        .map_err(CliError::Usage)?;
+        let address: SocketAddr = self.bind.parse().map_err(|_| {
+            CliError::Usage(format!(
+                "--bind: '{}' is not an address like 127.0.0.1:8080",
+                self.bind
+            ))
+        })?;
+        let metrics_address = self
+            .metrics_bind
+            .as_ref()
+            .map(|bind| {
+                bind.parse::<SocketAddr>().map_err(|_| {
+                    CliError::Usage(format!(
+                        "--metrics-bind: '{bind}' is not an address like 127.0.0.1:9090"
+                    ))
+                })
+            })
+            .transpose()?;
+        let trusted_proxies =
+            parse_trusted_proxies(&self.trusted_proxies).map_err(CliError::Usage)?;
+        let registration = registration_policy(
+            self.registration.as_deref(),
+            self.registration_token.clone(),
+        )?;
+        if self.widget_token_ttl <= 0 {
+            return Err(CliError::Usage(
+                "--widget-token-ttl must be a positive number of seconds".into(),
+            ));
+        }
+        if let Some(name) = &self.matrix_server_name {
+            crate::matrix::MatrixUserId::parse(&format!("@check:{name}")).map_err(|_| {
+                CliError::Usage(format!(
+                    "--matrix-server-name: '{name}' is not a host[:port]"
+                ))
+            })?;
+        }
+        let outbox = self
+            .outbox
+            .clone()
+            .unwrap_or_else(|| globals.beside_database("outbox"));
+        let mailer = crate::mail::Mailer::new(self.smtp_url.as_deref(), outbox, &self.mail_from)
+            .map_err(CliError::Usage)?;
+        database_path(&globals.database).map_err(CliError::Usage)?;
+        Ok(Settings {
+            issuer,
+            address,
+            metrics_address,
+            trusted_proxies,
+            registration,
+            mailer,
+            rules: OutboundRules::from_flag(globals.allow_insecure_outbound),
+        })
+    }
+}
+
 pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliError> {
-    let issuer = normalize_issuer(
-        &args
-            .issuer
-            .unwrap_or_else(|| format!("http://{}", args.bind)),
-    )
-    .map_err(CliError::Usage)?;
-    let address: SocketAddr = args.bind.parse().map_err(|_| {
-        CliError::Usage(format!(
-            "--bind: '{}' is not an address like 127.0.0.1:8080",
-            args.bind
-        ))
-    })?;
+    let Settings {
+        issuer,
+        address,
+        metrics_address,
+        trusted_proxies,
+        registration,
+        mailer,
+        rules,
+    } = args.check(globals)?;
     // Bind before writing anything, so a busy port leaves the database as it was.
     let listener = TcpListener::bind(address)
         .map_err(|e| CliError::Runtime(format!("cannot listen on {address}: {e}")))?;
-    let metrics_listener = match &args.metrics_bind {
-        None => None,
-        Some(bind) => {
-            let address: SocketAddr = bind.parse().map_err(|_| {
-                CliError::Usage(format!(
-                    "--metrics-bind: '{bind}' is not an address like 127.0.0.1:9090"
-                ))
-            })?;
-            Some(TcpListener::bind(address).map_err(|e| {
+    let metrics_listener = metrics_address
+        .map(|address| {
+            TcpListener::bind(address).map_err(|e| {
                 CliError::Runtime(format!("cannot listen on {address} for metrics: {e}"))
-            })?)
-        }
-    };
-    let trusted_proxies = parse_trusted_proxies(&args.trusted_proxies).map_err(CliError::Usage)?;
-    let registration = registration_policy(
-        args.registration.as_deref(),
-        args.registration_token.clone(),
-    )?;
-    if args.widget_token_ttl <= 0 {
-        return Err(CliError::Usage(
-            "--widget-token-ttl must be a positive number of seconds".into(),
-        ));
-    }
-    if let Some(name) = &args.matrix_server_name {
-        crate::matrix::MatrixUserId::parse(&format!("@check:{name}")).map_err(|_| {
-            CliError::Usage(format!(
-                "--matrix-server-name: '{name}' is not a host[:port]"
-            ))
-        })?;
-    }
-    let outbox = args
-        .outbox
-        .clone()
-        .unwrap_or_else(|| globals.beside_database("outbox"));
-    let mailer = crate::mail::Mailer::new(args.smtp_url.as_deref(), outbox, &args.mail_from)
-        .map_err(CliError::Usage)?;
-    let rules = OutboundRules::from_flag(globals.allow_insecure_outbound);
+            })
+        })
+        .transpose()?;
     let outbound = Outbound::new(rules).map_err(CliError::Runtime)?;
     let (store, key) = globals.open(Access::Create).await?;
     // A database that takes no writes (a read-only mount, say) would fail every request that

@@ -15,7 +15,7 @@ use syntect::util::LinesWithEndings;
 static DOCS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/docs");
 
 /// The order of pages in the navigation; others follow alphabetically.
-const ORDER: [&str; 14] = [
+const ORDER: [&str; 15] = [
     "index",
     "quickstart",
     "playground",
@@ -28,6 +28,7 @@ const ORDER: [&str; 14] = [
     "errors",
     "security",
     "deployment",
+    "configuration",
     "performance",
     "architecture",
 ];

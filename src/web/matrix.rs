@@ -91,7 +91,8 @@ async fn mint(
 ) -> Result<Credentials, MatrixError> {
     let token = bearer::authenticate(req, state, None).map_err(|e| match e {
         BearerError::Missing => MatrixError::missing_token(),
-        BearerError::Invalid(_) | BearerError::Store => MatrixError::unknown_token(),
+        BearerError::Invalid(_) => MatrixError::unknown_token(),
+        BearerError::Store => MatrixError::new_unavailable(),
     })?;
     let scope = ScopeSet::parse(&token.scope).unwrap_or_default();
     let (true, Some(owner)) = (scope.contains(Scope::Widgets), token.grant.user_id) else {

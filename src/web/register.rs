@@ -8,6 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
+use super::responses::{oauth_error_json, store_oauth_error};
 use super::{audit, router, AppState};
 use crate::crypto::{constant_time_eq, hash_token, random_token};
 use crate::domain::audit::AuditKind;
@@ -155,12 +156,8 @@ pub async fn register_post(
             .key
             .seal(client.client_id.as_str().as_bytes(), s.as_bytes())
     });
-    if state.store.create_client(client.clone()).await.is_err() {
-        return error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "server_error",
-            "the client could not be stored",
-        );
+    if let Err(e) = state.store.create_client(client.clone()).await {
+        return oauth_error_json(&store_oauth_error(&e));
     }
     let registered = audit::event(&state, AuditKind::ClientRegistered)
         .site(client.client_id.as_str())
@@ -273,12 +270,8 @@ pub async fn registration_put(
     client.verified = current.verified
         && client.redirect_uris == current.redirect_uris
         && client.post_logout_redirect_uris == current.post_logout_redirect_uris;
-    if state.store.update_client(client.clone()).await.is_err() {
-        return error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "server_error",
-            "the client could not be stored",
-        );
+    if let Err(e) = state.store.update_client(client.clone()).await {
+        return oauth_error_json(&store_oauth_error(&e));
     }
     answer(&state, StatusCode::OK, &client, None, None)
 }
@@ -301,10 +294,6 @@ pub async fn registration_delete(
             audit::record(&state, &req, deleted).await;
             HttpResponse::NoContent().finish()
         }
-        Err(_) => error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "server_error",
-            "the client could not be deleted",
-        ),
+        Err(e) => oauth_error_json(&store_oauth_error(&e)),
     }
 }

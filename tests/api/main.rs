@@ -10,6 +10,7 @@ mod browser;
 mod claims;
 mod cli;
 mod code_flow;
+mod configuration;
 mod demo;
 mod deployment;
 mod developers;
