@@ -38,6 +38,7 @@ mod security_accounts;
 mod security_registration;
 mod security_small_holes;
 mod security_throttling;
+mod security_widgets;
 mod store;
 mod token_errors;
 mod user_agent_flow;
