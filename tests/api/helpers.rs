@@ -605,32 +605,41 @@ impl TestApp {
         String::from_utf8_lossy(&output.stderr).into_owned()
     }
 
-    /// Rows per table, to prove that a failed request changed nothing.
-    pub fn db_snapshot(&self) -> Vec<(String, i64, String)> {
+    /// Every row of every table, every column, to prove that a failed request changed
+    /// nothing. Left out: the audit trail, which records failed attempts on purpose, and the
+    /// readiness probe's own bookkeeping.
+    pub fn db_snapshot(&self) -> Vec<(String, Vec<String>)> {
         let conn = Connection::open(&self.db_path).unwrap();
-        let tables = [
-            ("users", "id"),
-            ("clients", "client_id"),
-            ("sessions", "id_hash"),
-            ("consents", "scope"),
-            ("grants", "coalesce(revoked_at, 0)"),
-            ("auth_codes", "coalesce(redeemed_at, 0)"),
-            ("access_tokens", "coalesce(revoked_at, 0)"),
-            ("refresh_tokens", "coalesce(rotated_at, 0)"),
-        ];
+        let tables: Vec<String> = conn
+            .prepare(
+                "SELECT name FROM sqlite_schema WHERE type = 'table'
+                 AND name NOT LIKE 'sqlite_%' AND name <> 'audit_events' ORDER BY name",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
         tables
-            .iter()
-            .map(|(table, column)| {
-                let (count, digest): (i64, String) = conn
-                    .query_row(
-                        &format!(
-                            "SELECT count(*), coalesce(group_concat({column}), '') FROM {table}"
-                        ),
-                        [],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )
-                    .unwrap();
-                (table.to_string(), count, digest)
+            .into_iter()
+            .map(|table| {
+                let mut statement = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
+                let columns = statement.column_count();
+                let mut rows: Vec<String> = statement
+                    .query_map([], |row| {
+                        let values: Vec<String> = (0..columns)
+                            .map(|i| {
+                                format!("{:?}", row.get::<_, rusqlite::types::Value>(i).unwrap())
+                            })
+                            .collect();
+                        Ok(values.join("|"))
+                    })
+                    .unwrap()
+                    .map(Result::unwrap)
+                    .filter(|row| !row.starts_with("Text(\"write_probe\")"))
+                    .collect();
+                rows.sort();
+                (table, rows)
             })
             .collect()
     }
