@@ -173,6 +173,15 @@ pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliErr
     // Bind before writing anything, so a busy port leaves the database as it was.
     let listener = TcpListener::bind(address)
         .map_err(|e| CliError::Runtime(format!("cannot listen on {address}: {e}")))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| CliError::Runtime(e.to_string()))?;
+    // Without --issuer the issuer is the address bound, the port included when it was 0.
+    let issuer = if args.issuer.is_none() && address.port() == 0 {
+        normalize_issuer(&format!("http://{bound}")).map_err(CliError::Usage)?
+    } else {
+        issuer
+    };
     let metrics_listener = metrics_address
         .map(|address| {
             TcpListener::bind(address).map_err(|e| {
@@ -242,9 +251,6 @@ pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliErr
         println!("metrics at http://{address}/metrics");
     }
     // The bound address, so `--bind 127.0.0.1:0` reports the port it got.
-    let bound = listener
-        .local_addr()
-        .map_or_else(|_| args.bind.clone(), |a| a.to_string());
     log::info!("vzconnect listening on {bound} as {issuer}");
     println!("vzconnect listening on {bound} (issuer {issuer})");
     if rules == OutboundRules::Insecure {

@@ -52,12 +52,14 @@ async fn run_browser_script(script: &str, app: &TestApp, scope: &str) {
 }
 
 #[tokio::test]
+#[ignore = "needs Node and Chromium: ./scripts/test runs it"]
 async fn widget_sign_in_with_matrix_widget_api_in_headless_chromium() {
     let app = spawn_app().await;
     run_browser_script("widgets.mjs", &app, "openid widgets").await;
 }
 
 #[tokio::test]
+#[ignore = "needs Node and Chromium: ./scripts/test runs it"]
 async fn signup_portal_account_and_docs_in_headless_chromium() {
     let app = spawn_app().await;
     let playground = format!("{}/docs/playground", app.address);

@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::doc_samples::assert_doc_samples_verify;
+use crate::doc_samples::assert_rust_sample_verifies;
 use crate::helpers::*;
 
 #[tokio::test]
@@ -94,7 +94,7 @@ async fn browser_login_consent_code_token_and_poco_record() {
     assert_eq!(body["user_id"], user_id.as_str());
     assert!(body["issued_at"].is_i64());
     assert_eq!(body["signature_method"], "HMAC-SHA256");
-    assert_doc_samples_verify(&body, app.web.secret.as_deref().unwrap());
+    assert_rust_sample_verifies(&body, app.web.secret.as_deref().unwrap());
 
     // The user_id URL is the person's PoCo record, readable with this token.
     let token = body["access_token"].as_str().unwrap();

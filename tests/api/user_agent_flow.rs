@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::doc_samples::assert_doc_samples_verify;
+use crate::doc_samples::assert_rust_sample_verifies;
 use crate::helpers::*;
 
 #[tokio::test]
@@ -49,7 +49,7 @@ async fn token_fields_and_vz_signature_arrive_in_the_fragment() {
         "signature": get("signature"),
         "signature_method": get("signature_method"),
     });
-    assert_doc_samples_verify(&response, app.web.secret.as_deref().unwrap());
+    assert_rust_sample_verifies(&response, app.web.secret.as_deref().unwrap());
     let record = app
         .http
         .get(get("user_id"))
