@@ -3,8 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod account;
-mod accounts;
+mod account_page;
 mod authorize_errors;
 mod browser;
 mod claims;
@@ -20,17 +19,18 @@ mod docs_site;
 mod helpers;
 mod languages;
 mod logout;
-mod oidc_conformance;
-mod openid_connect;
+mod oidc_behaviours;
+mod oidc_interop;
 mod operations_audit;
 mod operations_backup;
 mod operations_health;
 mod operations_keys;
 mod operations_logs;
 mod operations_storage;
-mod poco;
+mod poco_contacts;
 mod poco_docs;
-mod portable_contacts;
+mod poco_self;
+mod public_shapes;
 mod refresh_and_revoke;
 mod registration;
 mod robustness;
@@ -39,6 +39,7 @@ mod security_registration;
 mod security_small_holes;
 mod security_throttling;
 mod security_widgets;
+mod signup_and_recovery;
 mod store;
 mod token_errors;
 mod user_agent_flow;

@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::accounts::unverified_user;
+use crate::signup_and_recovery::unverified_user;
 use vzconnect::store::Store;
 
 use crate::helpers::*;
