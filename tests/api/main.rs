@@ -9,6 +9,7 @@ mod browser;
 mod claims;
 mod cli;
 mod code_flow;
+mod codemap;
 mod configuration;
 mod demo;
 mod deployment;

@@ -23,3 +23,22 @@ pub fn check(client: &Client, requested_scope: Option<&str>) -> Result<ScopeSet,
     }
     Ok(scope)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oauth::grants::test_client;
+
+    #[test]
+    fn a_confidential_client_gets_a_token_without_user_scopes() {
+        let client = test_client("m2m", false);
+        assert!(check(&client, None).unwrap().is_empty());
+        assert!(check(&client, Some("")).unwrap().is_empty());
+        let error = check(&client, Some("openid")).unwrap_err();
+        assert_eq!(error.code, ErrorCode::InvalidScope);
+        let error = check(&client, Some("nonsense")).unwrap_err();
+        assert_eq!(error.code, ErrorCode::InvalidScope);
+        let error = check(&test_client("app", true), None).unwrap_err();
+        assert_eq!(error.code, ErrorCode::UnauthorizedClient);
+    }
+}

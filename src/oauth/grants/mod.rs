@@ -71,6 +71,37 @@ pub fn requested_grant_type(params: &Params) -> Result<GrantType, OAuthError> {
     Ok(grant)
 }
 
+/// A client for the grants' unit tests.
+#[cfg(test)]
+pub(crate) fn test_client(id: &str, public: bool) -> crate::domain::records::Client {
+    use crate::domain::{ClientId, GrantType, SignatureMethod, TokenEndpointAuthMethod};
+    crate::domain::records::Client {
+        client_id: ClientId::parse(id).unwrap(),
+        name: "Site".into(),
+        redirect_uris: vec![],
+        grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
+        auth_method: if public {
+            TokenEndpointAuthMethod::None
+        } else {
+            TokenEndpointAuthMethod::ClientSecretBasic
+        },
+        signature_method: SignatureMethod::HmacSha256,
+        id_token_alg: Default::default(),
+        post_logout_redirect_uris: vec![],
+        backchannel_logout_uri: None,
+        sector_identifier: None,
+        sector_identifier_uri: None,
+        verified: true,
+        owner: None,
+        description: None,
+        client_uri: None,
+        logo_uri: None,
+        registration_token_hash: None,
+        sealed_secret: None,
+        created_at: 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

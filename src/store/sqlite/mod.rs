@@ -472,3 +472,94 @@ impl Store for SqliteStore {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::OptionalExtension;
+
+    fn store() -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("unit.db")).unwrap();
+        (dir, store)
+    }
+
+    fn setting(store: &SqliteStore, name: &str) -> Option<String> {
+        store
+            .read(|c| {
+                c.query_row("SELECT value FROM settings WHERE name = ?1", [name], |r| {
+                    r.get(0)
+                })
+                .optional()
+            })
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_failing_job_rolls_back_only_itself_within_one_commit() {
+        let (_dir, store) = store();
+        // Hold the writer so the next two jobs wait and are committed together.
+        let hold = store.write(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            Ok(())
+        });
+        let failing = store.write(|c| {
+            c.execute("INSERT INTO settings (name, value) VALUES ('a', '1')", [])
+                .map_err(db_error)?;
+            Err::<(), _>(StoreError::Conflict("refused after writing".into()))
+        });
+        let passing = store.write(|c| {
+            c.execute("INSERT INTO settings (name, value) VALUES ('b', '2')", [])
+                .map_err(db_error)?;
+            Ok(())
+        });
+        let (held, failed, passed) = tokio::join!(hold, failing, passing);
+        held.unwrap();
+        assert!(matches!(failed, Err(StoreError::Conflict(_))));
+        passed.unwrap();
+        assert_eq!(setting(&store, "a"), None, "the failed job left nothing");
+        assert_eq!(setting(&store, "b").as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn a_database_newer_than_the_binary_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("newer.db");
+        drop(SqliteStore::open(&path).unwrap());
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("PRAGMA user_version = 999")
+            .unwrap();
+        assert!(matches!(
+            SqliteStore::open(&path),
+            Err(StoreError::Incompatible(m)) if m.contains("newer than this vzconnect")
+        ));
+    }
+
+    #[tokio::test]
+    async fn one_purge_batch_deletes_at_most_its_limit_per_table() {
+        let (_dir, store) = store();
+        let rows = purge::BATCH + 20;
+        store
+            .write(move |c| {
+                for i in 0..rows {
+                    c.execute(
+                        "INSERT INTO pending_signups
+                         (hash, username, email, password_hash, created_at, expires_at)
+                         VALUES (?1, 'u', 'e', 'h', 0, 1)",
+                        [format!("h{i}")],
+                    )
+                    .map_err(db_error)?;
+                }
+                Ok(())
+            })
+            .await
+            .unwrap();
+        let first = store.write(|c| purge::batch(c, 10, "")).await.unwrap();
+        assert_eq!(first.deleted as i64, purge::BATCH);
+        assert!(first.more);
+        let second = store.write(|c| purge::batch(c, 10, "")).await.unwrap();
+        assert_eq!((second.deleted, second.more), (20, false));
+        assert_eq!(store.purge_expired(10).await.unwrap(), 0);
+    }
+}
