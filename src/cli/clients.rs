@@ -7,7 +7,6 @@ use serde_json::json;
 
 use super::{Access, CliError, Globals, JsonFlag};
 use crate::clock::{Clock, SystemClock};
-use crate::crypto::SecretKey;
 use crate::domain::audit::AuditKind;
 use crate::domain::outbound::OutboundRules;
 use crate::domain::records::Client;
@@ -181,12 +180,6 @@ fn usage(e: RegistrationError) -> CliError {
     CliError::Usage(format!("{flag}: {}", e.message))
 }
 
-/// Encrypts the client's secret with the server key, bound to the client id.
-pub(super) fn seal_secret(client: &mut Client, secret: Option<&str>, key: &SecretKey) {
-    client.sealed_secret =
-        secret.map(|s| key.seal(client.client_id.as_str().as_bytes(), s.as_bytes()));
-}
-
 /// The client as JSON (RFC 7591 names), with the secret when it was just issued.
 pub(super) fn client_json(client: &Client, secret: Option<&str>) -> serde_json::Value {
     let mut value = metadata_json(client);
@@ -216,7 +209,7 @@ pub(super) async fn run(globals: &Globals, command: ClientCommand) -> Result<(),
             };
             let (mut client, secret) = spec.build(rules).await?;
             let (store, key) = globals.open(Access::Create).await?;
-            seal_secret(&mut client, secret.as_deref(), &key);
+            client.seal_secret(&key, secret.as_deref());
             store.create_client(client.clone()).await?;
             let registered =
                 super::audit::event(AuditKind::ClientRegistered).site(client.client_id.as_str());

@@ -1,7 +1,7 @@
 //! `serve --demo`: a demo user and a demo client whose redirect URI is a page of this
 //! server, created once, so a newcomer can walk the whole flow with a browser and curl.
 
-use super::clients::{seal_secret, ClientSpec};
+use super::clients::ClientSpec;
 use super::CliError;
 use crate::auth::password::hash_now;
 use crate::clock::{Clock, SystemClock};
@@ -73,7 +73,7 @@ pub async fn ensure(store: &dyn Store, key: &SecretKey, issuer: &str) -> Result<
                 sector_identifier_uri: None,
             };
             let (mut client, secret) = spec.build_offline()?;
-            seal_secret(&mut client, secret.as_deref(), key);
+            client.seal_secret(key, secret.as_deref());
             store.create_client(client).await?;
             secret.ok_or_else(|| CliError::Runtime("the demo client has no secret".into()))?
         }
@@ -119,7 +119,7 @@ async fn ensure_playground(
         sector_identifier_uri: None,
     };
     let (mut client, secret) = spec.build_offline()?;
-    seal_secret(&mut client, secret.as_deref(), key);
+    client.seal_secret(key, secret.as_deref());
     store.create_client(client).await?;
     Ok(())
 }

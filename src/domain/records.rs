@@ -109,6 +109,21 @@ impl Client {
     pub fn allows(&self, grant: GrantType) -> bool {
         self.grant_types.contains(&grant)
     }
+
+    /// Seals `secret` (or none, for a public client) under the server key, bound to the
+    /// client id so a sealed secret copied to another client does not open.
+    pub fn seal_secret(&mut self, key: &crate::crypto::SecretKey, secret: Option<&str>) {
+        self.sealed_secret =
+            secret.map(|s| key.seal(self.client_id.as_str().as_bytes(), s.as_bytes()));
+    }
+
+    /// The secret in plain text (the VZ signature and HS256 are keyed by it); `None` for a
+    /// public client or a secret this key cannot open.
+    pub fn secret(&self, key: &crate::crypto::SecretKey) -> Option<String> {
+        let sealed = self.sealed_secret.as_ref()?;
+        let plain = key.open(self.client_id.as_str().as_bytes(), sealed)?;
+        String::from_utf8(plain).ok()
+    }
 }
 
 /// A browser login session.
@@ -222,6 +237,13 @@ pub struct RefreshToken {
     /// Already exchanged for a successor: presenting it again is reuse.
     pub rotated: bool,
     pub revoked: bool,
+}
+
+impl RefreshToken {
+    /// Usable: neither expired, revoked, nor already exchanged for a successor.
+    pub fn is_active(&self, now: UnixTime) -> bool {
+        !self.revoked && !self.rotated && now < self.expires_at
+    }
 }
 
 /// Outcome of redeeming a code.

@@ -100,14 +100,10 @@ pub fn authenticate(
         (Some(_), None) => Err(OAuthError::invalid_client(
             "this client must authenticate with its client secret",
         )),
-        (Some(sealed), Some(given)) => {
-            let stored = key
-                .open(client.client_id.as_str().as_bytes(), sealed)
-                .ok_or_else(OAuthError::server_error)?;
-            if constant_time_eq(&stored, given.as_bytes()) {
-                String::from_utf8(stored)
-                    .map(Some)
-                    .map_err(|_| OAuthError::server_error())
+        (Some(_), Some(given)) => {
+            let stored = client.secret(key).ok_or_else(OAuthError::server_error)?;
+            if constant_time_eq(stored.as_bytes(), given.as_bytes()) {
+                Ok(Some(stored))
             } else {
                 Err(unknown())
             }

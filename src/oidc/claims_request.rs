@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::discovery::CLAIMS;
+use super::discovery::claims_supported;
 use crate::oauth::OAuthError;
 
 /// The claims requested for each destination.
@@ -27,7 +27,7 @@ impl ClaimsRequest {
                 None | Some(Value::Null) => Ok(Vec::new()),
                 Some(Value::Object(claims)) => Ok(claims
                     .keys()
-                    .filter(|name| CLAIMS.contains(&name.as_str()))
+                    .filter(|name| claims_supported().contains(&name.as_str()))
                     .cloned()
                     .collect()),
                 Some(_) => Err(OAuthError::invalid_request(format!(

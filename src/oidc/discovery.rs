@@ -20,8 +20,8 @@ pub struct Endpoints<'a> {
     pub registration: Option<&'a str>,
 }
 
-/// Claims the server can return (UserInfo and id_token).
-pub const CLAIMS: [&str; 29] = [
+/// Claims every id_token or UserInfo answer may carry, besides the ones scopes release.
+const PROTOCOL_CLAIMS: [&str; 10] = [
     "iss",
     "sub",
     "aud",
@@ -32,26 +32,21 @@ pub const CLAIMS: [&str; 29] = [
     "at_hash",
     "c_hash",
     "sid",
-    "name",
-    "family_name",
-    "given_name",
-    "middle_name",
-    "nickname",
-    "preferred_username",
-    "profile",
-    "picture",
-    "website",
-    "gender",
-    "birthdate",
-    "zoneinfo",
-    "locale",
-    "updated_at",
-    "email",
-    "email_verified",
-    "address",
-    "phone_number",
-    "phone_number_verified",
 ];
+
+/// Claims the server can return (UserInfo and id_token): the protocol's own, then each
+/// scope's from `userinfo::claims_of_scope`, so the two lists cannot drift apart.
+pub fn claims_supported() -> Vec<&'static str> {
+    let mut claims = PROTOCOL_CLAIMS.to_vec();
+    for scope in Scope::ALL {
+        for claim in super::userinfo::claims_of_scope(scope) {
+            if !claims.contains(claim) {
+                claims.push(claim);
+            }
+        }
+    }
+    claims
+}
 
 /// The metadata document for `issuer`.
 pub fn document(issuer: &str, endpoints: &Endpoints<'_>) -> Value {
@@ -88,7 +83,7 @@ pub fn document(issuer: &str, endpoints: &Endpoints<'_>) -> Value {
         "revocation_endpoint_auth_methods_supported": &auth_methods[..2],
         "introspection_endpoint_auth_methods_supported": &auth_methods[..2],
         "code_challenge_methods_supported": ["S256"],
-        "claims_supported": CLAIMS,
+        "claims_supported": claims_supported(),
         "claims_parameter_supported": true,
         "request_parameter_supported": false,
         "request_uri_parameter_supported": false,

@@ -111,11 +111,7 @@ fn expected_user(
 
 /// The client's secret in plain text (HS256 id_tokens and the VZ signature need it).
 pub(super) fn client_secret(state: &AppState, client: &Client) -> Option<String> {
-    client
-        .sealed_secret
-        .as_ref()
-        .and_then(|s| state.key.open(client.client_id.as_str().as_bytes(), s))
-        .and_then(|s| String::from_utf8(s).ok())
+    client.secret(&state.key)
 }
 
 /// Looks up the client and validates the request; errors are already rendered.

@@ -171,11 +171,7 @@ pub async fn developers_post(
             }
         };
     client.owner = Some(user.id);
-    client.sealed_secret = secret.as_ref().map(|s| {
-        state
-            .key
-            .seal(client.client_id.as_str().as_bytes(), s.as_bytes())
-    });
+    client.seal_secret(&state.key, secret.as_deref());
     if let Err(e) = state.store.create_client(client.clone()).await {
         return store_failure(&e);
     }
@@ -345,11 +341,7 @@ pub async fn rotate_post(
         return error_page(StatusCode::BAD_REQUEST, "A public client has no secret.");
     }
     let secret = random_token(32);
-    client.sealed_secret = Some(
-        state
-            .key
-            .seal(client.client_id.as_str().as_bytes(), secret.as_bytes()),
-    );
+    client.seal_secret(&state.key, Some(&secret));
     match state.store.update_client(client.clone()).await {
         Ok(()) => {
             let rotated = audit::event(&state, AuditKind::ClientSecretRotated)

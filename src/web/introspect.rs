@@ -55,8 +55,7 @@ fn introspect(req: &HttpRequest, state: &AppState, body: &[u8]) -> Result<Value,
         return Ok(answer);
     }
     if let Some(refresh) = state.store.find_refresh_token(&hash).map_err(failed)? {
-        let live = !refresh.revoked && !refresh.rotated && now < refresh.expires_at;
-        if refresh.grant.client_id != client.client_id || !live {
+        if refresh.grant.client_id != client.client_id || !refresh.is_active(now) {
             return Ok(inactive);
         }
         let scope = refresh.grant.scope.clone();

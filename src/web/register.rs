@@ -151,11 +151,7 @@ pub async fn register_post(
     };
     let token = random_token(32);
     client.registration_token_hash = Some(hash_token(&token));
-    client.sealed_secret = secret.as_ref().map(|s| {
-        state
-            .key
-            .seal(client.client_id.as_str().as_bytes(), s.as_bytes())
-    });
+    client.seal_secret(&state.key, secret.as_deref());
     if let Err(e) = state.store.create_client(client.clone()).await {
         return oauth_error_json(&store_oauth_error(&e));
     }
