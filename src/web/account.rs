@@ -6,44 +6,26 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
+use super::error::AppError;
+use super::extract::{CsrfForm, SignedIn, WithCsrf};
 use super::pages::{AccountPage, AppLine, EventLine, SessionLine, WidgetLine};
-use super::responses::{
-    error_page, expired_form, html, see_other, server_error_page, store_failure,
-};
+use super::responses::{html, see_other};
 use super::{audit, cookies, i18n, router, AppState};
 use crate::auth::password::check_strength;
 use crate::domain::audit::{AuditKind, AuditQuery};
-
-/// Security events the account page shows.
-const RECENT_EVENTS: usize = 10;
 use crate::domain::profile::{Address, Plural};
-use crate::domain::records::{Session, User, WidgetsOf};
+use crate::domain::records::{User, WidgetsOf};
 use crate::domain::ClientId;
 use crate::poco::xs_date_time;
 
-/// The signed-in person, or the response that sends them to sign in.
-fn signed_in(req: &HttpRequest, state: &AppState) -> Result<(Session, User), HttpResponse> {
-    match cookies::current_user(req, state) {
-        Ok(Some(found)) => Ok(found),
-        Ok(None) => Err(see_other(&router::login_url(router::ACCOUNT, None))),
-        Err(e) => Err(store_failure(&e)),
-    }
-}
+/// Security events the account page shows.
+const RECENT_EVENTS: usize = 10;
 
-/// A checked form submission from the signed-in person.
-fn checked(
-    req: &HttpRequest,
-    state: &AppState,
-    csrf: Option<&str>,
-) -> Result<(Session, User), HttpResponse> {
-    if !cookies::csrf_ok(req, state, csrf) {
-        return Err(expired_form(req));
-    }
-    signed_in(req, state)
-}
+/// What a handler of this page answers.
+type Answer = Result<HttpResponse, AppError>;
 
-fn back(notice: &str) -> HttpResponse {
-    see_other(&format!("{}?done={notice}", router::ACCOUNT))
+fn back(notice: &str) -> Answer {
+    Ok(see_other(&format!("{}?done={notice}", router::ACCOUNT)))
 }
 
 /// Query of `GET /account`.
@@ -56,22 +38,29 @@ pub struct AccountQuery {
 pub async fn account_get(
     req: HttpRequest,
     state: web::Data<AppState>,
+    me: SignedIn,
     query: web::Query<AccountQuery>,
-) -> HttpResponse {
-    render(&req, &state, query.done.as_deref(), None, StatusCode::OK).await
+) -> Answer {
+    render(
+        &req,
+        &state,
+        &me,
+        query.done.as_deref(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn render(
     req: &HttpRequest,
     state: &AppState,
+    me: &SignedIn,
     done: Option<&str>,
     error: Option<&str>,
     status: StatusCode,
-) -> HttpResponse {
-    let (session, user) = match signed_in(req, state) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+) -> Answer {
+    let (session, user) = (&me.session, &me.user);
     let now = state.clock.now();
     let _ = state.store.touch_session(&session.id_hash, now).await;
     let recent = AuditQuery {
@@ -85,12 +74,7 @@ async fn render(
         state.store.list_sessions(user.id, now),
         state.store.list_audit(&recent),
     );
-    let (apps, widgets, sessions, events) = match read {
-        (Ok(apps), Ok(widgets), Ok(sessions), Ok(events)) => (apps, widgets, sessions, events),
-        (Err(e), _, _, _) | (_, Err(e), _, _) | (_, _, Err(e), _) | (_, _, _, Err(e)) => {
-            return store_failure(&e)
-        }
-    };
+    let (apps, widgets, sessions, events) = (read.0?, read.1?, read.2?, read.3?);
     // Widget grants name their site by id; connected sites know its name.
     let apps_by_id: std::collections::HashMap<String, String> = apps
         .iter()
@@ -182,7 +166,7 @@ async fn render(
     if let Some(cookie) = cookie {
         let _ = response.add_cookie(&cookie);
     }
-    response
+    Ok(response)
 }
 
 /// The profile form.
@@ -216,12 +200,10 @@ fn text(value: &str) -> Option<String> {
 pub async fn profile_post(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<ProfileForm>,
-) -> HttpResponse {
-    let (_, user) = match checked(&req, &state, form.csrf_token.as_deref()) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+    CsrfForm(form): CsrfForm<ProfileForm>,
+    me: SignedIn,
+) -> Answer {
+    let user = &me.user;
     let mut profile = user.profile.clone();
     profile.given_name = text(&form.given_name);
     profile.family_name = text(&form.family_name);
@@ -258,19 +240,23 @@ pub async fn profile_post(
         return render(
             &req,
             &state,
+            &me,
             None,
             Some(&format!("{}: {e}.", i18n::choose(None, &req).tr("Profile"))),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
     }
-    match state
+    state
         .store
         .update_profile(user.id, text(&form.name), profile, state.clock.now())
-        .await
-    {
-        Ok(_) => back("profile"),
-        Err(e) => store_failure(&e),
+        .await?;
+    back("profile")
+}
+
+impl WithCsrf for ProfileForm {
+    fn csrf_token(&self) -> Option<&str> {
+        self.csrf_token.as_deref()
     }
 }
 
@@ -284,21 +270,25 @@ pub struct PasswordForm {
     disconnect_all: Option<String>,
 }
 
+impl WithCsrf for PasswordForm {
+    fn csrf_token(&self) -> Option<&str> {
+        self.csrf_token.as_deref()
+    }
+}
+
 /// `POST /account/password`: needs the current password; signs out the other sessions.
 pub async fn password_post(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<PasswordForm>,
-) -> HttpResponse {
-    let (session, user) = match checked(&req, &state, form.csrf_token.as_deref()) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+    CsrfForm(form): CsrfForm<PasswordForm>,
+    me: SignedIn,
+) -> Answer {
+    let user = &me.user;
     let t = i18n::choose(None, &req);
-    let hash = match state.store.find_login(&user.username) {
-        Ok(Some((_, hash))) => hash,
-        Ok(None) => return server_error_page(),
-        Err(e) => return store_failure(&e),
+    let Some((_, hash)) = state.store.find_login(&user.username)? else {
+        return Err(AppError::SignIn {
+            return_to: router::ACCOUNT.into(),
+        });
     };
     if !state
         .passwords
@@ -312,6 +302,7 @@ pub async fn password_post(
         return render(
             &req,
             &state,
+            &me,
             None,
             Some(t.tr("Password: the current password is wrong.")),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -325,6 +316,7 @@ pub async fn password_post(
         return render(
             &req,
             &state,
+            &me,
             None,
             Some(&format!("{}: {e}.", t.tr("Password"))),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -332,35 +324,28 @@ pub async fn password_post(
         .await;
     }
     let source = state.client_address(&req);
-    let Ok(new_hash) = state
+    let new_hash = state
         .passwords
         .hash(&source, form.new_password.clone())
         .await
-    else {
-        return server_error_page();
-    };
-    match state
+        .map_err(|e| AppError::Store(crate::store::StoreError::Unavailable(e)))?;
+    let ended = state
         .store
         .set_password(
             user.id,
             new_hash,
-            Some(session.id_hash),
+            Some(me.session.id_hash.clone()),
             form.disconnect_all.is_some(),
             state.clock.now(),
         )
-        .await
-    {
-        Ok(ended) => {
-            signed_out(&state, &ended, &user);
-            let mut changed = audit::event(&state, AuditKind::PasswordChanged).of(&user);
-            if form.disconnect_all.is_some() {
-                changed = changed.detail("every site and widget disconnected");
-            }
-            audit::record(&state, &req, changed).await;
-            back("password")
-        }
-        Err(e) => store_failure(&e),
+        .await?;
+    signed_out(&state, &ended, user);
+    let mut changed = audit::event(&state, AuditKind::PasswordChanged).of(user);
+    if form.disconnect_all.is_some() {
+        changed = changed.detail("every site and widget disconnected");
     }
+    audit::record(&state, &req, changed).await;
+    back("password")
 }
 
 /// A form that names one thing (a client, a widget, a session); a widget also names its
@@ -372,94 +357,81 @@ pub struct ItemForm {
     site: Option<String>,
 }
 
+impl WithCsrf for ItemForm {
+    fn csrf_token(&self) -> Option<&str> {
+        self.csrf_token.as_deref()
+    }
+}
+
 /// `POST /account/apps/disconnect`: forget the consent and revoke the site's tokens.
 pub async fn disconnect_post(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<ItemForm>,
-) -> HttpResponse {
-    let (_, user) = match checked(&req, &state, form.csrf_token.as_deref()) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+    CsrfForm(form): CsrfForm<ItemForm>,
+    me: SignedIn,
+) -> Answer {
     let Some(client) = form.id.as_deref().and_then(|id| ClientId::parse(id).ok()) else {
-        return error_page(StatusCode::BAD_REQUEST, "Which site? The form named none.");
+        return Err(AppError::bad_request(
+            i18n::Lang::En,
+            "Which site? The form named none.",
+        ));
     };
     let revoked = audit::event(&state, AuditKind::ConsentRevoked)
-        .of(&user)
+        .of(&me.user)
         .site(client.as_str());
-    match state
+    state
         .store
-        .disconnect_app(user.id, client, state.clock.now())
-        .await
-    {
-        Ok(()) => {
-            audit::record(&state, &req, revoked).await;
-            back("app")
-        }
-        Err(e) => store_failure(&e),
-    }
+        .disconnect_app(me.user.id, client, state.clock.now())
+        .await?;
+    audit::record(&state, &req, revoked).await;
+    back("app")
 }
 
 /// `POST /account/widgets/forget`.
 pub async fn forget_widget_post(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<ItemForm>,
-) -> HttpResponse {
-    let (_, user) = match checked(&req, &state, form.csrf_token.as_deref()) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+    CsrfForm(form): CsrfForm<ItemForm>,
+    me: SignedIn,
+) -> Answer {
     let Some(widget) = form.id.clone() else {
-        return error_page(
-            StatusCode::BAD_REQUEST,
+        return Err(AppError::bad_request(
+            i18n::Lang::En,
             "Which widget? The form named none.",
-        );
+        ));
     };
     // Grants from before sites were recorded have no site: forget the widget everywhere.
     let of = match form.site.as_deref().map(ClientId::parse) {
         Some(Ok(site)) => WidgetsOf::Site(site),
         _ => WidgetsOf::Everyone,
     };
-    match state
+    state
         .store
-        .revoke_widgets(user.id, of, Some(widget), state.clock.now())
-        .await
-    {
-        Ok(_) => back("widget"),
-        Err(e) => store_failure(&e),
-    }
+        .revoke_widgets(me.user.id, of, Some(widget), state.clock.now())
+        .await?;
+    back("widget")
 }
 
 /// `POST /account/sessions/end`: one session (`id`), or every other one (no `id`).
 pub async fn end_sessions_post(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<ItemForm>,
-) -> HttpResponse {
-    let (session, user) = match checked(&req, &state, form.csrf_token.as_deref()) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    match state
+    CsrfForm(form): CsrfForm<ItemForm>,
+    me: SignedIn,
+) -> Answer {
+    let SignedIn { session, user } = &me;
+    let ended = state
         .store
         .end_sessions(user.id, form.id.clone(), Some(session.id_hash.clone()))
-        .await
-    {
-        Ok(ended) => {
-            signed_out(&state, &ended, &user);
-            let event = audit::event(&state, AuditKind::SessionEnded)
-                .of(&user)
-                .detail(format!("{} ended from the account page", ended.len()));
-            audit::record(&state, &req, event).await;
-            if ended.contains(&session.id_hash) {
-                see_other(router::LOGIN)
-            } else {
-                back("sessions")
-            }
-        }
-        Err(e) => store_failure(&e),
+        .await?;
+    signed_out(&state, &ended, user);
+    let event = audit::event(&state, AuditKind::SessionEnded)
+        .of(user)
+        .detail(format!("{} ended from the account page", ended.len()));
+    audit::record(&state, &req, event).await;
+    if ended.contains(&session.id_hash) {
+        Ok(see_other(router::LOGIN))
+    } else {
+        back("sessions")
     }
 }
 

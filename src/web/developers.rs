@@ -7,23 +7,20 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::cookies::with_csrf;
+use super::error::AppError;
+use super::extract::{CsrfForm, SignedIn, WithCsrf};
 use super::pages::{DeveloperClientPage, DevelopersPage, PortalClient};
 use super::register::register;
-use super::responses::{error_page, expired_form, html, see_other, store_failure};
-use super::{audit, cookies, i18n, router, AppState};
+use super::responses::{html, see_other};
+use super::{audit, i18n, router, AppState};
 use crate::crypto::random_token;
 use crate::domain::audit::AuditKind;
 use crate::domain::records::{Client, User};
 use crate::domain::ClientId;
 use crate::oauth::registration::ClientMetadata;
 
-fn signed_in(req: &HttpRequest, state: &AppState, back: &str) -> Result<User, HttpResponse> {
-    match cookies::current_user(req, state) {
-        Ok(Some((_, user))) => Ok(user),
-        Ok(None) => Err(see_other(&router::login_url(back, None))),
-        Err(e) => Err(store_failure(&e)),
-    }
-}
+/// What a handler of the portal answers.
+type Answer = Result<HttpResponse, AppError>;
 
 fn line(client: &Client) -> PortalClient {
     PortalClient {
@@ -111,12 +108,8 @@ impl ClientForm {
 }
 
 /// `GET /developers`.
-pub async fn developers_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let user = match signed_in(&req, &state, router::DEVELOPERS) {
-        Ok(user) => user,
-        Err(response) => return response,
-    };
-    list(&req, &state, &user, None, StatusCode::OK)
+pub async fn developers_get(req: HttpRequest, state: web::Data<AppState>, me: SignedIn) -> Answer {
+    list(&req, &state, &me.user, None, StatusCode::OK)
 }
 
 fn list(
@@ -125,13 +118,14 @@ fn list(
     user: &User,
     error: Option<&str>,
     status: StatusCode,
-) -> HttpResponse {
-    let clients = match state.store.list_owned_clients(user.id) {
-        Ok(clients) => clients,
-        Err(e) => return store_failure(&e),
-    };
-    let clients: Vec<PortalClient> = clients.iter().map(line).collect();
-    with_csrf(req, state, |csrf| {
+) -> Answer {
+    let clients: Vec<PortalClient> = state
+        .store
+        .list_owned_clients(user.id)?
+        .iter()
+        .map(line)
+        .collect();
+    Ok(with_csrf(req, state, |csrf| {
         html(
             status,
             &DevelopersPage {
@@ -141,22 +135,17 @@ fn list(
                 error,
             },
         )
-    })
+    }))
 }
 
 /// `POST /developers`: registers a site for the signed-in person.
 pub async fn developers_post(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<ClientForm>,
-) -> HttpResponse {
-    if !cookies::csrf_ok(&req, &state, form.csrf_token.as_deref()) {
-        return expired_form(&req);
-    }
-    let user = match signed_in(&req, &state, router::DEVELOPERS) {
-        Ok(user) => user,
-        Err(response) => return response,
-    };
+    CsrfForm(form): CsrfForm<ClientForm>,
+    me: SignedIn,
+) -> Answer {
+    let user = me.user;
     let (mut client, secret) =
         match register(&state, form.metadata(), None, state.clock.now()).await {
             Ok(created) => created,
@@ -172,22 +161,20 @@ pub async fn developers_post(
         };
     client.owner = Some(user.id);
     client.seal_secret(&state.key, secret.as_deref());
-    if let Err(e) = state.store.create_client(client.clone()).await {
-        return store_failure(&e);
-    }
+    state.store.create_client(client.clone()).await?;
     let registered = audit::event(&state, AuditKind::ClientRegistered)
         .of(&user)
         .site(client.client_id.as_str())
         .detail("developer portal");
     audit::record(&state, &req, registered).await;
-    detail(
+    Ok(detail(
         &req,
         &state,
         &client,
         secret.as_deref(),
         None,
         StatusCode::CREATED,
-    )
+    ))
 }
 
 fn detail(
@@ -227,22 +214,20 @@ fn detail(
     })
 }
 
-/// The person's own client `id`, or the response that refuses.
-fn owned(state: &AppState, user: &User, id: &str) -> Result<Client, HttpResponse> {
-    let missing = || {
-        error_page(
-            StatusCode::NOT_FOUND,
-            "You have no site with that client id.",
-        )
+/// The person's own client `id`, or the page that refuses.
+fn owned(state: &AppState, user: &User, id: &str) -> Result<Client, AppError> {
+    let missing = || AppError::Page {
+        lang: i18n::Lang::En,
+        status: StatusCode::NOT_FOUND,
+        message: "You have no site with that client id.".into(),
     };
-    let client = ClientId::parse(id)
-        .ok()
-        .and_then(|id| state.store.find_client(&id).ok().flatten())
-        .ok_or_else(missing)?;
-    if client.owner != Some(user.id) {
+    let Ok(id) = ClientId::parse(id) else {
         return Err(missing());
+    };
+    match state.store.find_client(&id)? {
+        Some(client) if client.owner == Some(user.id) => Ok(client),
+        _ => Err(missing()),
     }
-    Ok(client)
 }
 
 /// `GET /developers/{client_id}`.
@@ -250,15 +235,10 @@ pub async fn client_get(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
-) -> HttpResponse {
-    let user = match signed_in(&req, &state, router::DEVELOPERS) {
-        Ok(user) => user,
-        Err(response) => return response,
-    };
-    match owned(&state, &user, &path) {
-        Ok(client) => detail(&req, &state, &client, None, None, StatusCode::OK),
-        Err(response) => response,
-    }
+    me: SignedIn,
+) -> Answer {
+    let client = owned(&state, &me.user, &path)?;
+    Ok(detail(&req, &state, &client, None, None, StatusCode::OK))
 }
 
 /// Query of the client actions.
@@ -267,17 +247,16 @@ pub struct ActionForm {
     csrf_token: Option<String>,
 }
 
-async fn act(
-    req: &HttpRequest,
-    state: &AppState,
-    id: &str,
-    csrf: Option<&str>,
-) -> Result<Client, HttpResponse> {
-    if !cookies::csrf_ok(req, state, csrf) {
-        return Err(expired_form(req));
+impl WithCsrf for ActionForm {
+    fn csrf_token(&self) -> Option<&str> {
+        self.csrf_token.as_deref()
     }
-    let user = signed_in(req, state, router::DEVELOPERS)?;
-    owned(state, &user, id)
+}
+
+impl WithCsrf for ClientForm {
+    fn csrf_token(&self) -> Option<&str> {
+        self.csrf_token.as_deref()
+    }
 }
 
 /// `POST /developers/{client_id}`: saves the edit form.
@@ -285,12 +264,10 @@ pub async fn client_post(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: web::Form<ClientForm>,
-) -> HttpResponse {
-    let current = match act(&req, &state, &path, form.csrf_token.as_deref()).await {
-        Ok(client) => client,
-        Err(response) => return response,
-    };
+    CsrfForm(form): CsrfForm<ClientForm>,
+    me: SignedIn,
+) -> Answer {
+    let current = owned(&state, &me.user, &path)?;
     let mut metadata = form.metadata();
     metadata.token_endpoint_auth_method = Some(current.auth_method.as_str().into());
     let updated = register(
@@ -303,14 +280,14 @@ pub async fn client_post(
     let (mut client, _) = match updated {
         Ok(updated) => updated,
         Err(e) => {
-            return detail(
+            return Ok(detail(
                 &req,
                 &state,
                 &current,
                 None,
                 Some(&format!("{}: {}.", e.field, e.message)),
                 StatusCode::UNPROCESSABLE_ENTITY,
-            )
+            ))
         }
     };
     client.sealed_secret = current.sealed_secret.clone();
@@ -320,10 +297,8 @@ pub async fn client_post(
         && client.redirect_uris == current.redirect_uris
         && client.post_logout_redirect_uris == current.post_logout_redirect_uris;
     client.registration_token_hash = current.registration_token_hash.clone();
-    match state.store.update_client(client.clone()).await {
-        Ok(()) => detail(&req, &state, &client, None, None, StatusCode::OK),
-        Err(e) => store_failure(&e),
-    }
+    state.store.update_client(client.clone()).await?;
+    Ok(detail(&req, &state, &client, None, None, StatusCode::OK))
 }
 
 /// `POST /developers/{client_id}/secret`: a new secret, shown once; the old one stops working.
@@ -331,26 +306,30 @@ pub async fn rotate_post(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: web::Form<ActionForm>,
-) -> HttpResponse {
-    let mut client = match act(&req, &state, &path, form.csrf_token.as_deref()).await {
-        Ok(client) => client,
-        Err(response) => return response,
-    };
+    _: CsrfForm<ActionForm>,
+    me: SignedIn,
+) -> Answer {
+    let mut client = owned(&state, &me.user, &path)?;
     if client.is_public() {
-        return error_page(StatusCode::BAD_REQUEST, "A public client has no secret.");
+        return Err(AppError::bad_request(
+            i18n::Lang::En,
+            "A public client has no secret.",
+        ));
     }
     let secret = random_token(32);
     client.seal_secret(&state.key, Some(&secret));
-    match state.store.update_client(client.clone()).await {
-        Ok(()) => {
-            let rotated = audit::event(&state, AuditKind::ClientSecretRotated)
-                .site(client.client_id.as_str());
-            audit::record(&state, &req, rotated).await;
-            detail(&req, &state, &client, Some(&secret), None, StatusCode::OK)
-        }
-        Err(e) => store_failure(&e),
-    }
+    state.store.update_client(client.clone()).await?;
+    let rotated =
+        audit::event(&state, AuditKind::ClientSecretRotated).site(client.client_id.as_str());
+    audit::record(&state, &req, rotated).await;
+    Ok(detail(
+        &req,
+        &state,
+        &client,
+        Some(&secret),
+        None,
+        StatusCode::OK,
+    ))
 }
 
 /// `POST /developers/{client_id}/delete`: removes the site and revokes everything issued to it.
@@ -358,20 +337,14 @@ pub async fn delete_post(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: web::Form<ActionForm>,
-) -> HttpResponse {
-    let client = match act(&req, &state, &path, form.csrf_token.as_deref()).await {
-        Ok(client) => client,
-        Err(response) => return response,
-    };
+    _: CsrfForm<ActionForm>,
+    me: SignedIn,
+) -> Answer {
+    let client = owned(&state, &me.user, &path)?;
     let deleted = audit::event(&state, AuditKind::ClientDeleted)
         .site(client.client_id.as_str())
         .detail("developer portal");
-    match state.store.delete_client(client.client_id).await {
-        Ok(_) => {
-            audit::record(&state, &req, deleted).await;
-            see_other(router::DEVELOPERS)
-        }
-        Err(e) => store_failure(&e),
-    }
+    state.store.delete_client(client.client_id).await?;
+    audit::record(&state, &req, deleted).await;
+    Ok(see_other(router::DEVELOPERS))
 }

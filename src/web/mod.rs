@@ -15,6 +15,8 @@ mod demo;
 mod developers;
 mod discovery;
 mod docs;
+mod error;
+mod extract;
 mod grants;
 mod home;
 mod i18n;

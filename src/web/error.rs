@@ -1,0 +1,96 @@
+//! The application error: every way a handler can fail, answered the one way that suits it.
+//! The policy (see `responses`): people get an HTML page (a store failure that is temporary
+//! gets "try again shortly" and 503), API callers the RFC's JSON; a missing sign-in is a
+//! redirect to the sign-in page that comes back. Handlers return `Result<HttpResponse,
+//! AppError>` and use `?`.
+
+use std::fmt;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+
+use super::i18n::Lang;
+use super::responses::{error_page_in, oauth_error_json, see_other, store_failure};
+use super::router;
+use crate::oauth::OAuthError;
+use crate::store::StoreError;
+
+/// Why a request failed, and so how to answer it.
+#[derive(Debug)]
+pub enum AppError {
+    /// The person must sign in first; they come back to `return_to` afterwards.
+    SignIn { return_to: String },
+    /// A form whose CSRF token does not check out: nothing changed.
+    ExpiredForm(Lang),
+    /// A page that says what is wrong, in the person's language.
+    Page {
+        lang: Lang,
+        status: StatusCode,
+        message: String,
+    },
+    /// A protocol error for an API caller (the RFC's JSON).
+    OAuth(OAuthError),
+    /// The store failed while answering a person (a page).
+    Store(StoreError),
+}
+
+impl AppError {
+    /// A 400 page with `message` (already in `lang`).
+    pub fn bad_request(lang: Lang, message: impl Into<String>) -> Self {
+        Self::Page {
+            lang,
+            status: StatusCode::BAD_REQUEST,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        Self::Store(error)
+    }
+}
+
+impl From<OAuthError> for AppError {
+    fn from(error: OAuthError) -> Self {
+        Self::OAuth(error)
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::SignIn { .. } => write!(f, "sign-in required"),
+            Self::ExpiredForm(_) => write!(f, "expired form"),
+            Self::Page { message, .. } => write!(f, "{message}"),
+            Self::OAuth(e) => write!(f, "{e}"),
+            Self::Store(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        self.error_response().status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            Self::SignIn { return_to } => see_other(&router::login_url(return_to, None)),
+            Self::ExpiredForm(t) => error_page_in(
+                *t,
+                StatusCode::FORBIDDEN,
+                t.tr(
+                    "This form has expired or was not sent from this site. Go back and try again.",
+                ),
+            ),
+            Self::Page {
+                lang,
+                status,
+                message,
+            } => error_page_in(*lang, *status, message),
+            Self::OAuth(e) => oauth_error_json(e),
+            Self::Store(e) => store_failure(e),
+        }
+    }
+}
