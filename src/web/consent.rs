@@ -7,8 +7,9 @@ use serde::Deserialize;
 
 use super::authorization_response::respond;
 use super::authorize::{encode, redirect_error, validate};
+use super::extract::{CsrfForm, WithCsrf};
 use super::pages::{ConsentPage, ScopeLine};
-use super::responses::{error_page, expired_form, html, see_other, store_failure};
+use super::responses::{error_page, html, see_other, store_failure};
 use super::{audit, cookies, i18n, issuer_host, router, AppState};
 use crate::domain::audit::AuditKind;
 use crate::domain::records::Consent;
@@ -77,15 +78,18 @@ pub struct ConsentForm {
     remember: Option<String>,
 }
 
+impl WithCsrf for ConsentForm {
+    fn csrf_token(&self) -> Option<&str> {
+        self.csrf_token.as_deref()
+    }
+}
+
 /// `POST /consent`: allow or deny, optionally remembered.
 pub async fn consent_post(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<ConsentForm>,
+    CsrfForm(form): CsrfForm<ConsentForm>,
 ) -> HttpResponse {
-    if !cookies::csrf_ok(&req, &state, form.csrf_token.as_deref()) {
-        return expired_form(&req);
-    }
     let params = Params::parse(&form.request);
     let (client, request) = match validate(&req, &state, &params) {
         Ok(valid) => valid,

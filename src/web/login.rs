@@ -5,8 +5,9 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
+use super::extract::{CsrfForm, WithCsrf};
 use super::pages::LoginPage;
-use super::responses::{expired_form, html, see_other, store_failure, too_many};
+use super::responses::{html, see_other, store_failure, too_many};
 use super::{audit, cookies, i18n, router, AppState};
 use crate::auth::session::new_session;
 use crate::domain::audit::{AuditEvent, AuditKind};
@@ -63,15 +64,18 @@ pub struct LoginForm {
     return_to: Option<String>,
 }
 
+impl WithCsrf for LoginForm {
+    fn csrf_token(&self) -> Option<&str> {
+        self.csrf_token.as_deref()
+    }
+}
+
 /// `POST /login`.
 pub async fn login_post(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<LoginForm>,
+    CsrfForm(form): CsrfForm<LoginForm>,
 ) -> HttpResponse {
-    if !cookies::csrf_ok(&req, &state, form.csrf_token.as_deref()) {
-        return expired_form(&req);
-    }
     let return_to = router::safe_return_to(form.return_to.as_deref());
     let username = form.username.trim().to_lowercase();
     let source = state.client_address(&req);

@@ -9,8 +9,9 @@ use serde::Deserialize;
 
 use super::authorization_response::confirm_leaving;
 use super::authorize::client_secret;
+use super::extract::{CsrfForm, WithCsrf};
 use super::pages::LogoutPage;
-use super::responses::{error_page, expired_form, html, see_other, store_failure};
+use super::responses::{error_page, html, see_other, store_failure};
 use super::{audit, backchannel, cookies, i18n, router, AppState};
 use crate::domain::audit::AuditKind;
 use crate::domain::ClientId;
@@ -99,15 +100,18 @@ pub struct LogoutForm {
     state: Option<String>,
 }
 
+impl WithCsrf for LogoutForm {
+    fn csrf_token(&self) -> Option<&str> {
+        self.csrf_token.as_deref()
+    }
+}
+
 /// `POST /logout`.
 pub async fn logout_post(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<LogoutForm>,
+    CsrfForm(form): CsrfForm<LogoutForm>,
 ) -> HttpResponse {
-    if !cookies::csrf_ok(&req, &state, form.csrf_token.as_deref()) {
-        return expired_form(&req);
-    }
     let fields = [
         ("client_id", &form.client_id),
         ("post_logout_redirect_uri", &form.post_logout_redirect_uri),

@@ -154,16 +154,6 @@ pub fn too_many(req: &HttpRequest, wait_seconds: i64) -> HttpResponse {
     response
 }
 
-/// The answer to a form whose CSRF token does not check out (changes nothing).
-pub fn expired_form(req: &HttpRequest) -> HttpResponse {
-    let t = i18n::choose(None, req);
-    error_page_in(
-        t,
-        StatusCode::FORBIDDEN,
-        t.tr("This form has expired or was not sent from this site. Go back and try again."),
-    )
-}
-
 /// Renders a page with `no-store`, since pages show personal data and CSRF tokens.
 pub fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
     match page.render() {

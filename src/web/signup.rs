@@ -7,9 +7,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::cookies::with_csrf;
+use super::extract::{CsrfForm, WithCsrf};
 use super::pages::{MessagePage, PasswordResetPage, RecoverPage, SignupPage};
 use super::responses::{
-    error_page_in, expired_form, html, see_other, server_error_page, store_failure, too_many,
+    error_page_in, html, see_other, server_error_page, store_failure, too_many,
 };
 use super::{audit, cookies, i18n, router, AppState};
 use crate::auth::password::check_strength;
@@ -83,17 +84,20 @@ pub struct SignupForm {
     password: String,
 }
 
+impl WithCsrf for SignupForm {
+    fn csrf_token(&self) -> Option<&str> {
+        self.csrf_token.as_deref()
+    }
+}
+
 /// `POST /signup`: checks the form, then mails a link that creates the account when it is
 /// followed. If the address already has an account, its owner is told instead, and the answer
 /// is the same either way: the form reveals nobody's address.
 pub async fn signup_post(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<SignupForm>,
+    CsrfForm(form): CsrfForm<SignupForm>,
 ) -> HttpResponse {
-    if !cookies::csrf_ok(&req, &state, form.csrf_token.as_deref()) {
-        return expired_form(&req);
-    }
     let t = i18n::choose(None, &req);
     let mut errors = Vec::new();
     let username = Username::parse(&form.username)
@@ -350,16 +354,19 @@ pub struct ResendForm {
     csrf_token: Option<String>,
 }
 
+impl WithCsrf for ResendForm {
+    fn csrf_token(&self) -> Option<&str> {
+        self.csrf_token.as_deref()
+    }
+}
+
 /// `POST /verify-email/resend`: mails the signed-in person a new link to confirm their
 /// address (the consent page offers it: sites are connected only to confirmed addresses).
 pub async fn resend_verification_post(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<ResendForm>,
+    _: CsrfForm<ResendForm>,
 ) -> HttpResponse {
-    if !cookies::csrf_ok(&req, &state, form.csrf_token.as_deref()) {
-        return expired_form(&req);
-    }
     let user = match cookies::current_user(&req, &state) {
         Ok(Some((_, user))) => user,
         Ok(None) => return see_other(&router::login_url(router::ACCOUNT, None)),
@@ -418,16 +425,19 @@ pub struct ForgotForm {
     email: String,
 }
 
+impl WithCsrf for ForgotForm {
+    fn csrf_token(&self) -> Option<&str> {
+        self.csrf_token.as_deref()
+    }
+}
+
 /// `POST /password/forgot`: mails a reset link if the address has an account; the answer is
 /// the same either way, so the form does not reveal who has an account.
 pub async fn forgot_post(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<ForgotForm>,
+    CsrfForm(form): CsrfForm<ForgotForm>,
 ) -> HttpResponse {
-    if !cookies::csrf_ok(&req, &state, form.csrf_token.as_deref()) {
-        return expired_form(&req);
-    }
     let now = state.clock.now();
     if let Err(wait) = state
         .throttles
@@ -481,15 +491,18 @@ pub struct ResetForm {
     password: String,
 }
 
+impl WithCsrf for ResetForm {
+    fn csrf_token(&self) -> Option<&str> {
+        self.csrf_token.as_deref()
+    }
+}
+
 /// `POST /password/reset`: sets the new password and signs out every session.
 pub async fn reset_post(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<ResetForm>,
+    CsrfForm(form): CsrfForm<ResetForm>,
 ) -> HttpResponse {
-    if !cookies::csrf_ok(&req, &state, form.csrf_token.as_deref()) {
-        return expired_form(&req);
-    }
     let retry = |error: String| {
         with_csrf(&req, &state, |csrf| {
             html(
