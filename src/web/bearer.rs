@@ -1,14 +1,23 @@
 //! Finding the access token on a resource request: RFC 6750's `Authorization: Bearer`,
 //! `access_token` query and form parameters, and the VZ-era `Authorization: OAuth` and
 //! `oauth_token`. Several copies are fine when they agree (VZ's PHP library sends two).
+//! [`BearerGrant`] is the extractor resource endpoints take: the token, its scope and the
+//! person, or an RFC 6750 refusal.
 
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::HttpRequest;
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
 
+use super::responses::{bearer_error, bearer_missing, oauth_error_json, store_oauth_error};
 use super::AppState;
 use crate::crypto::hash_token;
-use crate::domain::records::AccessToken;
+use crate::domain::records::{AccessToken, User};
+use crate::domain::{Scope, ScopeSet};
 use crate::oauth::{ErrorCode, OAuthError, Params};
+use crate::store::StoreError;
 
 /// Why a resource request was refused before its own checks.
 pub enum BearerError {
@@ -76,4 +85,134 @@ pub fn authenticate(
         return Err(invalid());
     }
     Ok(stored)
+}
+
+/// A resource request's live access token with the person it acts for, and every request
+/// parameter (query and form body, where a token may also travel): the one path from
+/// "Bearer token" to "whose data".
+pub struct BearerGrant {
+    pub token: AccessToken,
+    pub scope: ScopeSet,
+    pub user: User,
+    pub params: Params,
+}
+
+/// Why a resource request was refused, answered as RFC 6750 says.
+#[derive(Debug)]
+pub enum BearerRefusal {
+    /// No token: 401 with a bare challenge.
+    Missing,
+    /// A bad, unknown, expired or revoked token, or one whose person is gone: 401.
+    Invalid(OAuthError),
+    /// The token lacks `scope`: 403 `insufficient_scope`.
+    Insufficient { message: String, scope: Scope },
+    /// The store failed: 503.
+    Store(StoreError),
+}
+
+impl BearerGrant {
+    /// Refuses with 403 `insufficient_scope` unless the grant includes `scope`.
+    pub fn require(&self, scope: Scope, why: &str) -> Result<(), BearerRefusal> {
+        if self.scope.contains(scope) {
+            Ok(())
+        } else {
+            Err(BearerRefusal::Insufficient {
+                message: why.to_string(),
+                scope,
+            })
+        }
+    }
+
+    async fn extract(req: HttpRequest, body: web::Bytes) -> Result<Self, BearerRefusal> {
+        let state = req
+            .app_data::<web::Data<AppState>>()
+            .cloned()
+            .ok_or_else(|| BearerRefusal::Store(StoreError::Database("no state".into())))?;
+        let mut pairs = Params::parse(req.query_string()).pairs().to_vec();
+        pairs.extend(
+            Params::parse(&String::from_utf8_lossy(&body))
+                .pairs()
+                .iter()
+                .cloned(),
+        );
+        let params = Params::from_pairs(pairs);
+        let token = authenticate(&req, &state, Some(&params)).map_err(|e| match e {
+            BearerError::Missing => BearerRefusal::Missing,
+            BearerError::Invalid(e) => BearerRefusal::Invalid(e),
+            BearerError::Store => {
+                BearerRefusal::Store(StoreError::Unavailable("token lookup failed".into()))
+            }
+        })?;
+        // A corrupt stored scope is refused, never read as "no scope".
+        let scope = ScopeSet::parse(&token.scope).map_err(|_| gone())?;
+        let Some(user_id) = token.grant.user_id else {
+            return Err(BearerRefusal::Insufficient {
+                message: "this endpoint needs a token that acts for a person".into(),
+                scope: Scope::OpenId,
+            });
+        };
+        let user = state
+            .store
+            .find_user(user_id)
+            .map_err(BearerRefusal::Store)?
+            .ok_or_else(gone)?;
+        Ok(Self {
+            token,
+            scope,
+            user,
+            params,
+        })
+    }
+}
+
+fn gone() -> BearerRefusal {
+    BearerRefusal::Invalid(OAuthError::new(
+        ErrorCode::InvalidToken,
+        "the access token is invalid, expired or revoked",
+    ))
+}
+
+impl FromRequest for BearerGrant {
+    type Error = BearerRefusal;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, BearerRefusal>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = web::Bytes::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let body = body.await.map_err(|_| {
+                BearerRefusal::Invalid(OAuthError::invalid_request("the body could not be read"))
+            })?;
+            Self::extract(req, body).await
+        })
+    }
+}
+
+impl std::fmt::Display for BearerRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Missing => write!(f, "no access token"),
+            Self::Invalid(e) => write!(f, "{e}"),
+            Self::Insufficient { message, .. } => write!(f, "{message}"),
+            Self::Store(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl ResponseError for BearerRefusal {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        self.error_response().status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            Self::Missing => bearer_missing(),
+            Self::Invalid(e) => bearer_error(e, None),
+            Self::Insufficient { message, scope } => bearer_error(
+                &OAuthError::new(ErrorCode::InsufficientScope, message.clone()),
+                Some(scope.as_str()),
+            ),
+            Self::Store(e) => oauth_error_json(&store_oauth_error(e)),
+        }
+    }
 }

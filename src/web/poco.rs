@@ -3,12 +3,12 @@
 //! `@me/@all/{id}`. Queries may come in the URL or, with POST, in a form body (Draft C §6).
 
 use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse, ResponseError};
 use serde_json::{Map, Value};
 
-use super::bearer::{self, BearerError};
+use super::bearer::BearerGrant;
 use super::keys::subject_for_client_id;
-use super::responses::{bearer_error, bearer_missing, unavailable_json};
+use super::responses::{bearer_error, unavailable_json};
 use super::AppState;
 use crate::domain::contact_query::ContactQuery;
 use crate::domain::records::{Contact, User};
@@ -28,38 +28,20 @@ struct Reader {
     params: Params,
 }
 
-fn reader(req: &HttpRequest, state: &AppState, body: &[u8]) -> Result<Reader, HttpResponse> {
-    let mut pairs = Params::parse(req.query_string()).pairs().to_vec();
-    pairs.extend(
-        Params::parse(&String::from_utf8_lossy(body))
-            .pairs()
-            .iter()
-            .cloned(),
-    );
-    let params = Params::from_pairs(pairs);
-    let token = bearer::authenticate(req, state, Some(&params)).map_err(|e| match e {
-        BearerError::Missing => bearer_missing(),
-        BearerError::Invalid(e) => bearer_error(&e, None),
-        BearerError::Store => unavailable_json(),
-    })?;
-    let scope = ScopeSet::parse(&token.scope).unwrap_or_default();
-    let (true, Some(user_id)) = (scope.contains(Scope::OpenId), token.grant.user_id) else {
-        return Err(insufficient(
+/// What the grant lets the caller read; every PoCo endpoint needs `openid`.
+fn reader(grant: BearerGrant) -> Result<Reader, HttpResponse> {
+    grant
+        .require(
+            Scope::OpenId,
             "reading Portable Contacts needs a user's token with the openid scope",
-            "openid",
-        ));
-    };
-    let user = match state.store.find_user(user_id) {
-        Ok(Some(user)) => user,
-        Ok(None) => return Err(not_found()),
-        Err(_) => return Err(unavailable_json()),
-    };
+        )
+        .map_err(|e| e.error_response())?;
     Ok(Reader {
-        user,
-        scope,
-        client_id: token.grant.client_id,
-        grant_fields: token.grant.fields,
-        params,
+        user: grant.user,
+        scope: grant.scope,
+        client_id: grant.token.grant.client_id,
+        grant_fields: grant.token.grant.fields,
+        params: grant.params,
     })
 }
 
@@ -71,31 +53,21 @@ fn insufficient(message: &str, scope: &str) -> HttpResponse {
 }
 
 /// `GET|POST /poco/@me/@self`.
-pub async fn poco_me_self(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    body: web::Bytes,
-) -> HttpResponse {
-    self_record(&req, &state, &body, None)
+pub async fn poco_me_self(state: web::Data<AppState>, grant: BearerGrant) -> HttpResponse {
+    self_record(&state, grant, None)
 }
 
 /// `GET|POST /poco/{sub}/@self`.
 pub async fn poco_sub_self(
-    req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Bytes,
+    grant: BearerGrant,
 ) -> HttpResponse {
-    self_record(&req, &state, &body, Some(path.as_str()))
+    self_record(&state, grant, Some(path.as_str()))
 }
 
-fn self_record(
-    req: &HttpRequest,
-    state: &AppState,
-    body: &[u8],
-    sub: Option<&str>,
-) -> HttpResponse {
-    let reader = match reader(req, state, body) {
+fn self_record(state: &AppState, grant: BearerGrant, sub: Option<&str>) -> HttpResponse {
+    let reader = match reader(grant) {
         Ok(reader) => reader,
         Err(response) => return response,
     };
@@ -124,12 +96,8 @@ fn format(params: &Params) -> Result<Format, HttpResponse> {
 }
 
 /// `GET|POST /poco/@me/@all` and `/poco`.
-pub async fn poco_all(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let reader = match contacts_reader(&req, &state, &body) {
+pub async fn poco_all(state: web::Data<AppState>, grant: BearerGrant) -> HttpResponse {
+    let reader = match contacts_reader(grant) {
         Ok(reader) => reader,
         Err(response) => return response,
     };
@@ -166,12 +134,11 @@ pub async fn poco_all(
 /// `GET|POST /poco/@me/@all/{id}`: one contact; any id that is not the owner's contact
 /// (the owner's own included) is 404.
 pub async fn poco_contact(
-    req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Bytes,
+    grant: BearerGrant,
 ) -> HttpResponse {
-    let reader = match contacts_reader(&req, &state, &body) {
+    let reader = match contacts_reader(grant) {
         Ok(reader) => reader,
         Err(response) => return response,
     };
@@ -194,12 +161,8 @@ pub async fn poco_contact(
     )
 }
 
-fn contacts_reader(
-    req: &HttpRequest,
-    state: &AppState,
-    body: &[u8],
-) -> Result<Reader, HttpResponse> {
-    let reader = reader(req, state, body)?;
+fn contacts_reader(grant: BearerGrant) -> Result<Reader, HttpResponse> {
+    let reader = reader(grant)?;
     if !reader.scope.contains(Scope::Contacts) {
         return Err(insufficient(
             "reading contacts needs the contacts scope",

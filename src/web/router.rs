@@ -124,7 +124,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(CONSENT, web::get().to(consent::consent_get))
         .route(CONSENT, web::post().to(consent::consent_post))
         .route(USERINFO, web::get().to(userinfo::userinfo_get))
-        .route(USERINFO, web::post().to(userinfo::userinfo_post))
+        // The same handler: with POST the token may come in the form body.
+        .route(USERINFO, web::post().to(userinfo::userinfo_get))
         .route(JWKS, web::get().to(jwks::jwks_get))
         .route(
             OPENID_CONFIGURATION,
