@@ -33,7 +33,7 @@ pub async fn authorize_post(
 }
 
 async fn authorize(req: &HttpRequest, state: &AppState, params: Params) -> HttpResponse {
-    let (client, request) = match validate(req, state, &params) {
+    let (client, request) = match client_and_request(req, state, &params) {
         Ok(valid) => valid,
         Err(response) => return response,
     };
@@ -115,7 +115,7 @@ pub(super) fn client_secret(state: &AppState, client: &Client) -> Option<String>
 }
 
 /// Looks up the client and validates the request; errors are already rendered.
-pub(super) fn validate(
+pub(super) fn client_and_request(
     req: &HttpRequest,
     state: &AppState,
     params: &Params,

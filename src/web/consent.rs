@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::authorization_response::respond;
-use super::authorize::{encode, redirect_error, validate};
+use super::authorize::{client_and_request, encode, redirect_error};
 use super::extract::{CsrfForm, WithCsrf};
 use super::pages::{ConsentPage, ScopeLine};
 use super::responses::{error_page, html, see_other, store_failure};
@@ -19,7 +19,7 @@ use crate::oauth::{ErrorCode, OAuthError, Params};
 /// `GET /consent?<authorization request>`.
 pub async fn consent_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let params = Params::parse(req.query_string());
-    let (client, request) = match validate(&req, &state, &params) {
+    let (client, request) = match client_and_request(&req, &state, &params) {
         Ok(valid) => valid,
         Err(response) => return response,
     };
@@ -91,7 +91,7 @@ pub async fn consent_post(
     CsrfForm(form): CsrfForm<ConsentForm>,
 ) -> HttpResponse {
     let params = Params::parse(&form.request);
-    let (client, request) = match validate(&req, &state, &params) {
+    let (client, request) = match client_and_request(&req, &state, &params) {
         Ok(valid) => valid,
         Err(response) => return response,
     };

@@ -6,10 +6,10 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
+use super::client_auth::{authenticate_client, form_params};
 use super::keys::subject_for_client_id;
 use super::responses::store_oauth_error;
 use super::responses::{no_store_json, oauth_error_json};
-use super::token::{authenticate_client, form_params};
 use super::AppState;
 use crate::crypto::hash_token;
 use crate::domain::records::Grant;

@@ -3,9 +3,9 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use super::client_auth::{authenticate_client, form_params};
 use super::responses::oauth_error_json;
 use super::responses::store_oauth_error;
-use super::token::{authenticate_client, form_params};
 use super::AppState;
 use crate::crypto::hash_token;
 use crate::oauth::{OAuthError, Params};

@@ -4,8 +4,9 @@ use actix_web::http::Method;
 use actix_web::web;
 
 use super::{
-    account, assets, authorize, consent, demo, developers, discovery, docs, home, introspect, jwks,
-    login, logout, matrix, poco, register, revoke, signup, token, userinfo, widgets_demo,
+    account, assets, authorize, consent, demo, developers, discovery, docs, health, home,
+    introspect, jwks, login, logout, matrix, poco, register, revoke, signup, token, userinfo,
+    widgets_demo,
 };
 
 /// Authorization endpoint.
@@ -96,8 +97,8 @@ pub const DEMO_CALLBACK: &str = "/demo/callback";
 /// Registers every route.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::home_get))
-        .route("/healthz", web::get().to(home::healthz_get))
-        .route("/readyz", web::get().to(home::readyz_get))
+        .route("/healthz", web::get().to(health::healthz_get))
+        .route("/readyz", web::get().to(health::readyz_get))
         .route("/static/{file:.*}", web::get().to(assets::static_get))
         .route(AUTHORIZE, web::get().to(authorize::authorize_get))
         .route(AUTHORIZE, web::post().to(authorize::authorize_post))
