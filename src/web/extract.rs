@@ -26,24 +26,17 @@ fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
         .ok_or_else(|| AppError::bad_request(i18n::Lang::En, "the server is not set up"))
 }
 
-/// Where a person who signs in now should come back to: this page (a form's page for a
-/// POST).
+/// Where a person who signs in now should come back to: this page, or for a form's POST the
+/// section it belongs to (`/account`, `/developers`), whose page shows the form again.
 fn return_to(req: &HttpRequest) -> String {
     let path = req.path();
-    let page = match path.rsplit_once('/') {
-        Some((parent, _))
-            if req.method() == actix_web::http::Method::POST && !parent.is_empty() =>
-        {
-            parent.to_string()
-        }
-        _ => path.to_string(),
-    };
-    match (
-        req.method() == actix_web::http::Method::GET,
-        req.query_string(),
-    ) {
-        (true, query) if !query.is_empty() => format!("{page}?{query}"),
-        _ => page,
+    if req.method() == actix_web::http::Method::POST {
+        let section = path.split('/').nth(1).unwrap_or("");
+        return format!("/{section}");
+    }
+    match req.query_string() {
+        "" => path.to_string(),
+        query => format!("{path}?{query}"),
     }
 }
 
@@ -89,5 +82,28 @@ impl<T: DeserializeOwned + WithCsrf + 'static> FromRequest for CsrfForm<T> {
                 Err(AppError::ExpiredForm(i18n::choose(None, &req)).into())
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::return_to;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn signing_in_comes_back_to_a_page_that_exists() {
+        let get = TestRequest::get()
+            .uri("/developers/abc?x=1")
+            .to_http_request();
+        assert_eq!(return_to(&get), "/developers/abc?x=1");
+        for (post, back) in [
+            ("/account/sessions/end", "/account"),
+            ("/account/profile", "/account"),
+            ("/developers/abc/secret", "/developers"),
+            ("/developers", "/developers"),
+        ] {
+            let req = TestRequest::post().uri(post).to_http_request();
+            assert_eq!(return_to(&req), back, "{post}");
+        }
     }
 }
