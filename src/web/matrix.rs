@@ -6,16 +6,15 @@
 //! a site the person allowed to can sign them in to widgets; `/widgets` lists and revokes what
 //! the person allowed in that site, and `/account` manages all of it.
 
-use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde_json::json;
 
 use super::bearer::{self, BearerError};
 use super::responses::{bearer_error, bearer_missing, unavailable_json};
 use super::AppState;
+use crate::auth::throttle::WindowLimit;
 use crate::crypto::hash_token;
 use crate::domain::records::{UserId, WidgetGrant, WidgetToken, WidgetsOf};
 use crate::domain::{ClientId, Scope, ScopeSet};
@@ -29,17 +28,17 @@ pub struct MatrixSettings {
     pub server_name: String,
     /// Seconds a minted credential lives.
     pub token_ttl: i64,
-    limiter: Arc<DefaultKeyedRateLimiter<UserId>>,
+    /// Mints per person per minute, counted on the server's clock.
+    limiter: Arc<WindowLimit>,
 }
 
 impl MatrixSettings {
     /// Settings allowing `mints_per_minute` credentials per user per minute.
     pub fn new(server_name: String, token_ttl: i64, mints_per_minute: u32) -> Self {
-        let per_minute = NonZeroU32::new(mints_per_minute).unwrap_or(NonZeroU32::MIN);
         Self {
             server_name,
             token_ttl,
-            limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            limiter: Arc::new(WindowLimit::new(mints_per_minute.max(1), 60)),
         }
     }
 }
@@ -124,15 +123,11 @@ pub(super) async fn issue(
     site: Option<ClientId>,
     widget: Option<crate::matrix::WidgetInfo>,
 ) -> Result<Credentials, MatrixError> {
-    if let Err(not_until) = state.matrix.limiter.check_key(&owner) {
-        let wait = not_until.wait_time_from(governor::clock::Clock::now(
-            &governor::clock::DefaultClock::default(),
-        ));
-        return Err(MatrixError::limit_exceeded(
-            u64::try_from(wait.as_millis()).unwrap_or(u64::MAX).max(1),
-        ));
-    }
     let now = state.clock.now();
+    if let Err(wait) = state.matrix.limiter.take(&owner.to_string(), now) {
+        let wait_ms = u64::try_from(wait).unwrap_or(1).saturating_mul(1000);
+        return Err(MatrixError::limit_exceeded(wait_ms.max(1)));
+    }
     let access_token = tokens::new_secret_value();
     let record = WidgetToken {
         hash: hash_token(&access_token),

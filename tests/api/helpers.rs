@@ -92,15 +92,6 @@ impl Default for Options {
     }
 }
 
-/// [`spawn_app`] with widget credentials that live `widget_ttl` seconds.
-pub async fn spawn_app_with_widget_ttl(widget_ttl: i64) -> TestApp {
-    spawn_app_with(Options {
-        widget_ttl,
-        ..Options::default()
-    })
-    .await
-}
-
 /// A test server where anyone may use `POST /register`.
 pub async fn spawn_app_open_registration() -> TestApp {
     spawn_app_with(Options {
