@@ -2,6 +2,7 @@
 //! draft. The binary's `main` only parses the command line; everything else is here so the
 //! tests can start the same server.
 
+pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod clock;

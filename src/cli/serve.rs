@@ -6,20 +6,13 @@ use std::sync::Arc;
 use clap::Args;
 
 use super::{demo, Access, CliError, Globals};
-use crate::auth::password::PasswordPool;
+use crate::app::AppConfig;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{database_path, normalize_issuer};
 use crate::domain::outbound::OutboundRules;
-use crate::matrix::server_name_from_issuer;
 use crate::outbound::Outbound;
 use crate::store::Store;
-use crate::web::{
-    ensure_signing_keys, parse_trusted_proxies, AppState, MatrixSettings, Metrics,
-    RegistrationPolicy, SigningKeys,
-};
-
-/// Widget credentials one user may mint per minute.
-const MINTS_PER_MINUTE: u32 = 30;
+use crate::web::{parse_trusted_proxies, RegistrationPolicy};
 
 /// `vzconnect serve`.
 #[derive(Debug, Args)]
@@ -206,9 +199,6 @@ pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliErr
             broken.join(", ")
         )));
     }
-    for alg in ensure_signing_keys(store.as_ref(), &key, SystemClock.now()).await? {
-        println!("created a new {} signing key", alg.as_str());
-    }
     if args.demo {
         demo::ensure(store.as_ref(), &key, &issuer).await?;
     }
@@ -217,30 +207,22 @@ pub(super) async fn run(globals: &Globals, args: ServeArgs) -> Result<(), CliErr
             .map(|n| n.get())
             .unwrap_or(2)
     });
-    let state = AppState {
-        store,
+    let config = AppConfig {
+        issuer: issuer.clone(),
         clock: Arc::new(SystemClock),
-        key,
-        passwords: PasswordPool::new(workers),
-        metrics: Metrics::default(),
-        keys: SigningKeys::default(),
+        workers,
         outbound,
         mailer,
         registration,
         trusted_proxies,
-        throttles: Default::default(),
-        matrix: MatrixSettings::new(
-            args.matrix_server_name
-                .clone()
-                .unwrap_or_else(|| server_name_from_issuer(&issuer)),
-            args.widget_token_ttl,
-            MINTS_PER_MINUTE,
-        ),
-        secure_cookies: issuer.starts_with("https://"),
-        issuer: issuer.clone(),
+        matrix_server_name: args.matrix_server_name.clone(),
+        widget_token_ttl: args.widget_token_ttl,
         demo: args.demo,
     };
-    spawn_purger(state.store.clone(), state.clock.clone());
+    let (state, created) = crate::app::build(store, key, config).await?;
+    for alg in created {
+        println!("created a new {} signing key", alg.as_str());
+    }
     if let Some(listener) = metrics_listener {
         let address = listener
             .local_addr()
@@ -294,22 +276,4 @@ fn registration_policy(
             "--registration: '{other}' (closed, token or open)"
         ))),
     }
-}
-
-/// How often expired sessions, codes and tokens are deleted.
-const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
-
-/// Deletes expired rows in the background so the tables do not grow without bound.
-fn spawn_purger(store: Arc<dyn Store>, clock: Arc<dyn Clock>) {
-    tokio::spawn(async move {
-        let mut interval = tokio::time::interval(PURGE_EVERY);
-        loop {
-            interval.tick().await;
-            match store.purge_expired(clock.now()).await {
-                Ok(0) => {}
-                Ok(n) => log::info!("purged {n} expired sessions, codes and tokens"),
-                Err(e) => log::warn!("purging expired rows failed: {e}"),
-            }
-        }
-    });
 }

@@ -10,7 +10,7 @@ use reqwest::header::LOCATION;
 use reqwest::{redirect, Response, StatusCode};
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
-use vzconnect::auth::password::{hash_now, PasswordPool};
+use vzconnect::auth::password::hash_now;
 pub use vzconnect::clock::FixedClock;
 use vzconnect::clock::{Clock, SystemClock};
 use vzconnect::crypto::{random_token, SecretKey};
@@ -22,8 +22,8 @@ use vzconnect::domain::{
 use vzconnect::oidc::keys::{generate, ASYMMETRIC};
 use vzconnect::store::sqlite::SqliteStore;
 use vzconnect::store::Store;
+use vzconnect::web::Metrics;
 pub use vzconnect::web::RegistrationPolicy;
-use vzconnect::web::{AppState, Metrics, SigningKeys};
 
 pub const PASSWORD: &str = "alice-password";
 pub const REDIRECT_URI: &str = "http://127.0.0.1/callback";
@@ -166,31 +166,26 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let issuer = options.issuer.unwrap_or_else(|| address.clone());
     let secret_key = key.to_base64url();
     let outbox = dir.path().join("outbox");
-    let state = AppState {
-        store: store.clone(),
+    let config = vzconnect::app::AppConfig {
+        issuer,
         clock: match &options.clock {
             Some(fixed) => Arc::new(fixed.clone()) as Arc<dyn Clock>,
             None => Arc::new(SystemClock),
         },
-        key,
-        passwords: PasswordPool::new(2),
-        metrics: Metrics::default(),
-        keys: SigningKeys::default(),
+        workers: 2,
         outbound: vzconnect::outbound::Outbound::new(options.outbound).unwrap(),
-        registration: options.registration,
-        trusted_proxies: options.trusted_proxies,
-        throttles: Default::default(),
         mailer: vzconnect::mail::Mailer::new(None, outbox.clone(), "vzconnect <noreply@localhost>")
             .unwrap(),
-        matrix: vzconnect::web::MatrixSettings::new(
-            vzconnect::matrix::server_name_from_issuer(&address),
-            widget_ttl,
-            30,
-        ),
-        secure_cookies: issuer.starts_with("https://"),
-        issuer,
+        registration: options.registration,
+        trusted_proxies: options.trusted_proxies,
+        matrix_server_name: Some(vzconnect::matrix::server_name_from_issuer(&address)),
+        widget_token_ttl: widget_ttl,
         demo: true,
     };
+    // The same assembly as `vzconnect serve`: signing keys ensured, the purger started.
+    let (state, _) = vzconnect::app::build(store.clone(), key, config)
+        .await
+        .unwrap();
     let metrics = state.metrics.clone();
     let server =
         vzconnect::start_server(listener, state, vzconnect::Connections::with_workers(2)).unwrap();
