@@ -1,37 +1,17 @@
 use super::*;
-use crate::domain::{ClientId, RedirectUri, SignatureMethod, TokenEndpointAuthMethod};
+use crate::domain::RedirectUri;
 use crate::oauth::redirect::ResponseMode;
 
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
 fn client(public: bool, grants: &[GrantType], uris: &[&str]) -> Client {
     Client {
-        client_id: ClientId::parse("c1").unwrap(),
-        name: "Site".into(),
         redirect_uris: uris
             .iter()
             .map(|u| RedirectUri::parse(u).unwrap())
             .collect(),
         grant_types: grants.to_vec(),
-        auth_method: if public {
-            TokenEndpointAuthMethod::None
-        } else {
-            TokenEndpointAuthMethod::ClientSecretBasic
-        },
-        signature_method: SignatureMethod::HmacSha256,
-        id_token_alg: Default::default(),
-        post_logout_redirect_uris: vec![],
-        backchannel_logout_uri: None,
-        sector_identifier: None,
-        sector_identifier_uri: None,
-        verified: true,
-        owner: None,
-        description: None,
-        client_uri: None,
-        logo_uri: None,
-        registration_token_hash: None,
-        sealed_secret: None,
-        created_at: 0,
+        ..crate::oauth::grants::test_client("c1", public)
     }
 }
 

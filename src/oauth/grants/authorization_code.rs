@@ -61,33 +61,13 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{ClientId, GrantType, SignatureMethod, TokenEndpointAuthMethod};
+    use crate::domain::ClientId;
 
     const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
     const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
     fn client(id: &str) -> Client {
-        Client {
-            client_id: ClientId::parse(id).unwrap(),
-            name: "Site".into(),
-            redirect_uris: vec![],
-            grant_types: vec![GrantType::AuthorizationCode],
-            auth_method: TokenEndpointAuthMethod::ClientSecretBasic,
-            signature_method: SignatureMethod::HmacSha256,
-            id_token_alg: Default::default(),
-            post_logout_redirect_uris: vec![],
-            backchannel_logout_uri: None,
-            sector_identifier: None,
-            sector_identifier_uri: None,
-            verified: true,
-            owner: None,
-            description: None,
-            client_uri: None,
-            logo_uri: None,
-            registration_token_hash: None,
-            sealed_secret: None,
-            created_at: 0,
-        }
+        crate::oauth::grants::test_client(id, false)
     }
 
     fn code(challenge: Option<&str>) -> AuthCode {
