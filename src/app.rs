@@ -49,13 +49,14 @@ pub async fn build(
     let matrix_name = config
         .matrix_server_name
         .unwrap_or_else(|| server_name_from_issuer(&config.issuer));
+    let keys = SigningKeys::new(config.clock.clone());
     let state = AppState {
         store,
         clock: config.clock,
         key,
         passwords: PasswordPool::new(config.workers),
         metrics: Metrics::default(),
-        keys: SigningKeys::default(),
+        keys,
         outbound: config.outbound,
         mailer: config.mailer,
         registration: config.registration,

@@ -211,6 +211,14 @@ pub struct NewTokens {
     pub refresh: Option<NewRefreshToken>,
 }
 
+/// What one authorization response issued — a code, a grant with the access token handed out
+/// at once, or both (hybrid) — written in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct IssuedAuthorization {
+    pub code: Option<AuthCode>,
+    pub grant: Option<(Grant, NewTokens)>,
+}
+
 /// A stored access token with the grant it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessToken {
@@ -244,6 +252,15 @@ impl RefreshToken {
     pub fn is_active(&self, now: UnixTime) -> bool {
         !self.revoked && !self.rotated && now < self.expires_at
     }
+}
+
+/// A token a client presented to introspection or revocation, as the store found it: both
+/// kinds share one namespace of values, access tokens looked up first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PresentedToken {
+    Access(AccessToken),
+    Refresh(RefreshToken),
+    Unknown,
 }
 
 /// Outcome of redeeming a code.

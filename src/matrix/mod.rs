@@ -4,6 +4,12 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::clock::UnixTime;
+use crate::crypto::hash_token;
+use crate::domain::records::{UserId, WidgetGrant, WidgetToken};
+use crate::domain::ClientId;
+use crate::oauth::tokens;
+
 /// An error as the Matrix APIs write it: `{"errcode", "error"}` plus `retry_after_ms` for
 /// rate limits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -161,6 +167,54 @@ pub struct Credentials {
     pub token_type: &'static str,
     pub matrix_server_name: String,
     pub expires_in: i64,
+}
+
+/// A widget credential to hand out, and what to store: the credential by hash, and the
+/// person's grant to the widget when the request named one (remembered per site).
+pub struct Minted {
+    pub credentials: Credentials,
+    pub token: WidgetToken,
+    pub grant: Option<WidgetGrant>,
+}
+
+/// Mints a credential for `owner`'s widget in `site` (`None`: this server's own demo page),
+/// valid for `ttl` seconds.
+pub fn mint(
+    owner: UserId,
+    site: Option<ClientId>,
+    widget: Option<WidgetInfo>,
+    server_name: &str,
+    (now, ttl): (UnixTime, i64),
+) -> Minted {
+    let access_token = tokens::new_secret_value();
+    let token = WidgetToken {
+        hash: hash_token(&access_token),
+        user_id: owner,
+        client_id: site.clone(),
+        widget_id: widget.as_ref().map(|w| w.id.clone()),
+        issued_at: now,
+        expires_at: now + ttl,
+        revoked: false,
+    };
+    let grant = widget.map(|w| WidgetGrant {
+        user_id: owner,
+        client_id: site,
+        widget_id: w.id,
+        url: w.url,
+        created_at: now,
+        last_used_at: now,
+    });
+    let credentials = Credentials {
+        access_token,
+        token_type: "Bearer",
+        matrix_server_name: server_name.to_string(),
+        expires_in: ttl,
+    };
+    Minted {
+        credentials,
+        token,
+        grant,
+    }
 }
 
 #[cfg(test)]

@@ -73,6 +73,33 @@ pub fn new_grant(
     }
 }
 
+/// How the person signed in, which a grant remembers for id_tokens issued on refresh.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    pub user_id: UserId,
+    pub auth_time: UnixTime,
+    /// The login session's id (`sid`).
+    pub sid: Option<String>,
+    /// The `claims` request parameter, as JSON.
+    pub claims: Option<String>,
+}
+
+/// A new grant for a person's authorization.
+pub fn new_user_grant(
+    client_id: &ClientId,
+    sign_in: SignIn,
+    scope: &ScopeSet,
+    fields: Option<String>,
+    now: UnixTime,
+) -> Grant {
+    Grant {
+        auth_time: Some(sign_in.auth_time),
+        sid: sign_in.sid,
+        claims: sign_in.claims,
+        ..new_grant(client_id, Some(sign_in.user_id), scope, fields, now)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

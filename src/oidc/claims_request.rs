@@ -41,6 +41,14 @@ impl ClaimsRequest {
         })
     }
 
+    /// The claim names a stored request (with a code or grant) asks for in the id_token.
+    pub fn id_token_names(stored: Option<&str>) -> Vec<String> {
+        stored
+            .and_then(|json| Self::parse(json).ok())
+            .map(|c| c.id_token)
+            .unwrap_or_default()
+    }
+
     /// Whether nothing was asked for.
     pub fn is_empty(&self) -> bool {
         self.userinfo.is_empty() && self.id_token.is_empty()

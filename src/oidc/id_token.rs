@@ -8,9 +8,10 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::keys::KeyRing;
+use super::userinfo;
 use crate::clock::UnixTime;
-use crate::domain::records::SigningKey;
-use crate::domain::IdTokenAlg;
+use crate::domain::records::{SigningKey, User};
+use crate::domain::{ClientId, IdTokenAlg, ScopeSet, Sub};
 
 /// Seconds an id_token is valid.
 pub const ID_TOKEN_TTL: i64 = 3600;
@@ -39,6 +40,65 @@ pub struct IdTokenClaims {
     /// access token is issued (`response_type=id_token`).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// What an id_token says about the person and their sign-in.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    pub sub: Sub,
+    pub auth_time: UnixTime,
+    pub nonce: Option<String>,
+    pub sid: Option<String>,
+    /// Claims about the person to put in the id_token beside the standard ones.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The person's claims an id_token carries (Core §5.4, §5.5): those the `claims` parameter
+/// named for the id_token (`requested`), and those of `scope` — a scope given only when no
+/// access token is issued that could fetch them from UserInfo.
+pub fn person_claims(
+    user: &User,
+    sub: &Sub,
+    scope: &ScopeSet,
+    requested: &[String],
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut extra = userinfo::claims(user, sub, scope, requested);
+    extra.remove("sub");
+    extra
+}
+
+impl IdTokenClaims {
+    /// The id_token for `client_id` about `subject`, with `at_hash` / `c_hash` for the access
+    /// token and code it travels with (Core §3.3.2.11).
+    pub fn new(
+        issuer: &str,
+        client_id: &ClientId,
+        subject: &Subject,
+        travels_with: TravelsWith<'_>,
+        now: UnixTime,
+    ) -> Self {
+        Self {
+            iss: issuer.to_string(),
+            sub: subject.sub.as_str().to_string(),
+            aud: client_id.as_str().to_string(),
+            azp: client_id.as_str().to_string(),
+            exp: now + ID_TOKEN_TTL,
+            iat: now,
+            auth_time: subject.auth_time,
+            nonce: subject.nonce.clone(),
+            at_hash: travels_with.access_token.map(half_hash),
+            c_hash: travels_with.code.map(half_hash),
+            sid: subject.sid.clone(),
+            extra: subject.extra.clone(),
+        }
+    }
+}
+
+/// The values an id_token is handed out beside, which it binds by their hashes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TravelsWith<'a> {
+    pub access_token: Option<&'a str>,
+    pub code: Option<&'a str>,
 }
 
 /// `at_hash` / `c_hash`: base64url of the left half of the SHA-256 of the value (all three

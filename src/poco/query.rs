@@ -205,16 +205,7 @@ pub fn parse(
         None | Some(0) => DEFAULT_COUNT,
         Some(n) => n.min(MAX_COUNT),
     };
-    let format = match get("format")? {
-        None | Some("json") => Format::Json,
-        Some("xml") => Format::Xml,
-        Some(other) => {
-            return Err(QueryError::new(
-                "format",
-                format!("'{other}' (json or xml)"),
-            ))
-        }
-    };
+    let format = format(get("format")?)?;
     let query = ContactQuery {
         filter,
         updated_since,
@@ -227,6 +218,33 @@ pub fn parse(
         format,
     };
     Ok((query, presentation))
+}
+
+/// The response format a `format` parameter asks for (JSON unless it says `xml`).
+pub fn format(value: Option<&str>) -> Result<Format, QueryError> {
+    match value {
+        None | Some("json") => Ok(Format::Json),
+        Some("xml") => Ok(Format::Xml),
+        Some(other) => Err(QueryError::new(
+            "format",
+            format!("'{other}' (json or xml)"),
+        )),
+    }
+}
+
+/// Why a Portable Contacts request gets no record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PocoError {
+    /// A parameter the query language does not accept.
+    BadParameter(QueryError),
+    /// No such record for this access token.
+    NotFound,
+}
+
+impl From<QueryError> for PocoError {
+    fn from(error: QueryError) -> Self {
+        Self::BadParameter(error)
+    }
 }
 
 #[cfg(test)]

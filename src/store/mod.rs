@@ -151,8 +151,9 @@ pub trait Store: Send + Sync + 'static {
     /// Remembers (adds to) the scopes a user granted a client.
     fn save_consent(&self, consent: Consent) -> StoreFuture<()>;
 
-    /// Stores an authorization code (by hash).
-    fn create_auth_code(&self, code: AuthCode) -> StoreFuture<()>;
+    /// Stores what one authorization response issued — its code (by hash), its grant and
+    /// tokens — in one transaction: all of it or nothing.
+    fn issue_authorization(&self, issued: IssuedAuthorization) -> StoreFuture<()>;
     /// An authorization code by hash, redeemed or not.
     fn find_auth_code(&self, code_hash: &str) -> StoreResult<Option<AuthCode>>;
     /// Atomically marks a code redeemed and issues its grant and tokens. If the code was
@@ -172,6 +173,14 @@ pub trait Store: Send + Sync + 'static {
     fn find_access_token(&self, hash: &str) -> StoreResult<Option<AccessToken>>;
     /// A refresh token by hash, with its grant.
     fn find_refresh_token(&self, hash: &str) -> StoreResult<Option<RefreshToken>>;
+    /// A token a client presented (introspection, revocation), of either kind.
+    fn find_presented_token(&self, hash: &str) -> StoreResult<PresentedToken> {
+        if let Some(access) = self.find_access_token(hash)? {
+            return Ok(PresentedToken::Access(access));
+        }
+        let refresh = self.find_refresh_token(hash)?;
+        Ok(refresh.map_or(PresentedToken::Unknown, PresentedToken::Refresh))
+    }
     /// Atomically retires a refresh token and issues its successors. If it was already
     /// retired, issues nothing and revokes its whole family.
     fn rotate_refresh_token(&self, old_hash: &str, tokens: NewTokens) -> StoreFuture<Rotation>;

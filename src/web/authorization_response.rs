@@ -1,23 +1,26 @@
-//! Answering an authorization request: mint what the response type asks for (code, access
-//! token, id_token), then write, then deliver by redirect or form post. Everything that can
-//! fail (signing) happens before the first write, so a failed response changes nothing.
+//! Answering an authorization request: the core decides what to issue (`oauth::issue`), this
+//! module signs the id_token and words the response, the store writes it in one transaction,
+//! and the browser is sent back by redirect or form post. Everything that can fail (signing)
+//! happens before the write, so a failed response changes nothing.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 
-use super::authorize::{client_secret, redirect_error};
-use super::keys::{id_token, id_token_claims, subject_for, Subject};
+use super::authorize::client_error;
+use super::error::AppError;
+use super::i18n::{self, Lang};
+use super::keys::{sign_id_token, subject_for};
 use super::pages::{FormPostPage, LeavePage, LeaveTo};
 use super::responses::{html, see_other};
-use super::{i18n, issuer_host, AppState};
+use super::{issuer_host, AppState};
 use crate::auth::session::sid;
-use crate::crypto::hash_token;
-use crate::domain::records::{AuthCode, Client, Session, User};
-use crate::domain::ScopeSet;
+use crate::domain::records::{Client, Session, User};
 use crate::oauth::authorize::AuthorizationRequest;
+use crate::oauth::issue::{self, Approval, Issue};
 use crate::oauth::redirect::AuthorizationResponse;
 use crate::oauth::token_response::{self, ResponseContext};
-use crate::oauth::{tokens, ErrorCode, OAuthError};
+use crate::oauth::{ErrorCode, OAuthError};
+use crate::oidc::id_token::{person_claims, IdTokenClaims, Subject, TravelsWith};
 
 /// Issues what the client asked for and sends the browser back to it.
 pub(super) async fn respond(
@@ -27,109 +30,126 @@ pub(super) async fn respond(
     request: &AuthorizationRequest,
     user: &User,
     session: &Session,
-) -> HttpResponse {
-    let now = state.clock.now();
-    let kind = request.response_type;
-    let secret = client_secret(state, client);
-    let fields = request.fields.as_ref().map(|f| f.join(","));
-    let session_id = sid(&session.id_hash);
-    let sub = subject_for(state, client, user);
-    let claims = (!request.claims.is_empty()).then(|| request.claims.to_json());
-    let mut params: Vec<(&str, String)> = Vec::new();
-
-    let code = kind.code.then(tokens::new_secret_value);
-    let code_record = code.as_ref().map(|code| AuthCode {
-        code_hash: hash_token(code),
-        client_id: client.client_id.clone(),
+) -> Result<HttpResponse, AppError> {
+    let approval = Approval {
+        client_id: &client.client_id,
         user_id: user.id,
-        redirect_uri: request.target.redirect_uri.clone(),
-        redirect_uri_explicit: request.redirect_uri_explicit,
-        scope: request.scope.to_string(),
-        fields: fields.clone(),
-        code_challenge: request.code_challenge.clone(),
-        nonce: request.nonce.clone(),
-        sid: Some(session_id.clone()),
-        claims: claims.clone(),
         auth_time: session.auth_time,
-        issued_at: now,
-        expires_at: now + tokens::CODE_TTL,
-        redeemed: false,
-    });
-    if let Some(code) = &code {
-        params.push(("code", code.clone()));
-    }
-
-    let mut token_grant = None;
-    if kind.token {
-        let mut grant = tokens::new_grant(
-            &client.client_id,
-            Some(user.id),
-            &request.scope,
-            fields,
-            now,
-        );
-        grant.auth_time = Some(session.auth_time);
-        grant.sid = Some(session_id.clone());
-        grant.claims = claims.clone();
-        let minted = tokens::mint(&grant.id, &request.scope, now, false);
-        let ctx = ResponseContext {
-            issuer: &state.issuer,
-            signature_method: client.signature_method,
-            client_secret: secret.as_deref(),
-            sub: Some(&sub),
-            scope: &request.scope,
-            now,
-        };
-        let response = token_response::build(minted.access_token.clone(), None, None, &ctx);
-        params.extend(response.fragment_params());
-        token_grant = Some((grant, minted));
-    }
-
-    if kind.id_token {
-        // Without an access token the scope's claims can only travel in the id_token.
-        let by_scope = if kind.token || kind.code {
-            ScopeSet::default()
-        } else {
-            request.scope.clone()
-        };
-        let subject = Subject {
-            extra: id_token_claims(user, &sub, &by_scope, claims.as_deref()),
-            sub: sub.clone(),
-            auth_time: session.auth_time,
-            nonce: request.nonce.clone(),
-            sid: Some(session_id),
-        };
-        let access = token_grant.as_ref().map(|(_, m)| m.access_token.as_str());
-        match id_token(
-            state,
-            client,
-            secret.as_deref(),
-            &subject,
-            access,
-            code.as_deref(),
-            now,
-        ) {
-            Ok(signed) => params.push(("id_token", signed)),
-            Err(error) => return redirect_error(req, state, client, request, &error),
-        }
-    }
-
-    let mut written = true;
-    if let Some(record) = code_record {
-        written &= state.store.create_auth_code(record).await.is_ok();
-    }
-    if let Some((grant, minted)) = token_grant {
-        written &= state.store.issue_grant(grant, minted.stored).await.is_ok();
-    }
-    if !written {
+        sid: sid(&session.id_hash),
+    };
+    let now = state.clock.now();
+    let issued = issue::issue(request, &approval, now);
+    let fail = |error: &OAuthError| client_error(req, state, client, &request.target, error);
+    let answer = Answer {
+        state,
+        client,
+        request,
+        user,
+    };
+    let params = answer
+        .params(&issued, &approval, now)
+        .map_err(|e| fail(&e))?;
+    if state
+        .store
+        .issue_authorization(issued.records())
+        .await
+        .is_err()
+    {
         let error = OAuthError::new(
             ErrorCode::ServerError,
             "the server could not issue a response",
         );
-        return redirect_error(req, state, client, request, &error);
+        return Err(fail(&error));
     }
-    state.metrics.authorization(kind.as_str());
-    deliver(&request.target.response(&params, &state.issuer))
+    state.metrics.authorization(request.response_type.as_str());
+    Ok(deliver(&request.target.response(&params, &state.issuer)))
+}
+
+/// What a response is worded from.
+struct Answer<'a> {
+    state: &'a AppState,
+    client: &'a Client,
+    request: &'a AuthorizationRequest,
+    user: &'a User,
+}
+
+impl Answer<'_> {
+    /// The response's parameters: the code, the access token's, and the signed id_token.
+    fn params(
+        &self,
+        issued: &Issue,
+        approval: &Approval<'_>,
+        now: i64,
+    ) -> Result<Vec<(&'static str, String)>, OAuthError> {
+        let secret = self.client.secret(&self.state.key);
+        let sub = subject_for(self.state, self.client, self.user);
+        let mut params = Vec::new();
+        if let Some(code) = issued.code_value() {
+            params.push(("code", code.to_string()));
+        }
+        if let Some(access) = issued.access_token() {
+            let ctx = ResponseContext {
+                issuer: &self.state.issuer,
+                signature_method: self.client.signature_method,
+                client_secret: secret.as_deref(),
+                sub: Some(&sub),
+                scope: &self.request.scope,
+                now,
+            };
+            let response = token_response::build(access.to_string(), None, None, &ctx);
+            params.extend(response.fragment_params());
+        }
+        if let Some(by_scope) = &issued.id_token {
+            let subject = Subject {
+                extra: person_claims(self.user, &sub, by_scope, &self.request.claims.id_token),
+                sub,
+                auth_time: approval.auth_time,
+                nonce: self.request.nonce.clone(),
+                sid: Some(approval.sid.clone()),
+            };
+            let travels_with = TravelsWith {
+                access_token: issued.access_token(),
+                code: issued.code_value(),
+            };
+            let claims = IdTokenClaims::new(
+                &self.state.issuer,
+                &self.client.client_id,
+                &subject,
+                travels_with,
+                now,
+            );
+            let signed = sign_id_token(self.state, self.client, secret.as_deref(), &claims)?;
+            params.push(("id_token", signed));
+        }
+        Ok(params)
+    }
+}
+
+/// An authorization response on its way to a client, and whether to ask the person first.
+#[derive(Debug)]
+pub struct ToClient {
+    pub response: AuthorizationResponse,
+    /// Set for a site the operator has not reviewed: the person is asked before leaving.
+    pub ask_first: Option<Leaving>,
+}
+
+/// What the "Leave for another site?" page says.
+#[derive(Debug)]
+pub struct Leaving {
+    pub lang: Lang,
+    pub site: String,
+    pub reason: Option<String>,
+    pub issuer_host: String,
+}
+
+impl ToClient {
+    /// The redirect or form post, or the page that asks first.
+    pub fn answer(&self) -> HttpResponse {
+        match &self.ask_first {
+            None => deliver(&self.response),
+            Some(leaving) => leave_page(leaving, &self.response),
+        }
+    }
 }
 
 /// The page that asks before sending the person to a site the operator has not reviewed,
@@ -141,6 +161,16 @@ pub(super) fn confirm_leaving(
     response: &AuthorizationResponse,
     reason: Option<&str>,
 ) -> HttpResponse {
+    let leaving = Leaving {
+        lang: i18n::choose(None, req),
+        site: site.to_string(),
+        reason: reason.map(str::to_string),
+        issuer_host: issuer_host(&state.issuer).to_string(),
+    };
+    leave_page(&leaving, response)
+}
+
+fn leave_page(leaving: &Leaving, response: &AuthorizationResponse) -> HttpResponse {
     let (target, next) = match response {
         AuthorizationResponse::Redirect(url) => (url.as_str(), LeaveTo::Link(url)),
         AuthorizationResponse::FormPost { action, fields } => {
@@ -158,11 +188,11 @@ pub(super) fn confirm_leaving(
                 .to_string()
         });
     let page = LeavePage {
-        t: i18n::choose(None, req),
-        site,
+        t: leaving.lang,
+        site: &leaving.site,
         destination: &destination,
-        reason,
-        issuer_host: issuer_host(&state.issuer),
+        reason: leaving.reason.as_deref(),
+        issuer_host: &leaving.issuer_host,
         next,
     };
     html(StatusCode::OK, &page)

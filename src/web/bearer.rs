@@ -110,6 +110,18 @@ pub enum BearerRefusal {
     Store(StoreError),
 }
 
+impl From<BearerError> for BearerRefusal {
+    fn from(error: BearerError) -> Self {
+        match error {
+            BearerError::Missing => Self::Missing,
+            BearerError::Invalid(e) => Self::Invalid(e),
+            BearerError::Store => {
+                Self::Store(StoreError::Unavailable("token lookup failed".into()))
+            }
+        }
+    }
+}
+
 impl BearerGrant {
     /// Refuses with 403 `insufficient_scope` unless the grant includes `scope`.
     pub fn require(&self, scope: Scope, why: &str) -> Result<(), BearerRefusal> {
@@ -136,13 +148,7 @@ impl BearerGrant {
                 .cloned(),
         );
         let params = Params::from_pairs(pairs);
-        let token = authenticate(&req, &state, Some(&params)).map_err(|e| match e {
-            BearerError::Missing => BearerRefusal::Missing,
-            BearerError::Invalid(e) => BearerRefusal::Invalid(e),
-            BearerError::Store => {
-                BearerRefusal::Store(StoreError::Unavailable("token lookup failed".into()))
-            }
-        })?;
+        let token = authenticate(&req, &state, Some(&params))?;
         // A corrupt stored scope is refused, never read as "no scope".
         let scope = ScopeSet::parse(&token.scope).map_err(|_| gone())?;
         let Some(user_id) = token.grant.user_id else {

@@ -6,55 +6,42 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::authorization_response::respond;
-use super::authorize::{client_and_request, encode, redirect_error};
+use super::authorize::{client_and_request, client_error, encode};
+use super::error::AppError;
 use super::extract::{CsrfForm, WithCsrf};
+use super::i18n::Lang;
 use super::pages::{ConsentPage, ScopeLine};
-use super::responses::{error_page, html, see_other, store_failure};
+use super::responses::html;
 use super::{audit, cookies, i18n, issuer_host, router, AppState};
 use crate::domain::audit::AuditKind;
-use crate::domain::records::Consent;
-use crate::oauth::authorize::consent_lines;
+use crate::domain::records::{Client, Consent, Session, User};
+use crate::domain::ScopeSet;
+use crate::oauth::authorize::{consent_lines, AuthorizationRequest};
 use crate::oauth::{ErrorCode, OAuthError, Params};
+use crate::store::StoreError;
 
 /// `GET /consent?<authorization request>`.
-pub async fn consent_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+pub async fn consent_get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     let params = Params::parse(req.query_string());
-    let (client, request) = match client_and_request(&req, &state, &params) {
-        Ok(valid) => valid,
-        Err(response) => return response,
-    };
-    let (_, user) = match cookies::current_user(&req, &state) {
-        Ok(Some(found)) => found,
-        Ok(None) => {
-            let back = format!("{}?{}", router::CONSENT, req.query_string());
-            return see_other(&router::login_url(&back, None));
-        }
-        Err(e) => return store_failure(&e),
-    };
+    let (client, request) = client_and_request(&req, &state, &params)?;
+    let (_, user) = signed_in(&req, &state, req.query_string())?;
     let (csrf_token, csrf_cookie) = cookies::csrf_token(&req, &state);
-    let host = url::Url::parse(&request.target.redirect_uri)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_else(|| request.target.redirect_uri.clone());
     let lang = i18n::choose(params.get("ui_locales").ok().flatten(), &req);
     let page = ConsentPage {
         t: lang,
         csrf_token: &csrf_token,
         client_name: &client.name,
-        client_host: &host,
+        client_host: &host_of(&request.target.redirect_uri),
         client_logo: client
             .logo_uri
             .as_deref()
             .filter(|u| u.starts_with("https://")),
         client_description: client.description.as_deref(),
         user_name: user.display_name(),
-        scopes: consent_lines(&request.scope)
-            .into_iter()
-            .map(|(scope, _)| ScopeLine {
-                name: scope.as_str(),
-                description: lang.scope(scope),
-            })
-            .collect(),
+        scopes: scope_lines(lang, &request.scope),
         fields: request.fields.clone().unwrap_or_default(),
         claims: request.claims.all_names(),
         message: request.message.as_deref(),
@@ -66,7 +53,36 @@ pub async fn consent_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRe
     if let Some(cookie) = csrf_cookie {
         let _ = response.add_cookie(&cookie);
     }
-    response
+    Ok(response)
+}
+
+/// The signed-in person; else to the sign-in page, which comes back to this consent page.
+fn signed_in(
+    req: &HttpRequest,
+    state: &AppState,
+    request: &str,
+) -> Result<(Session, User), AppError> {
+    cookies::current_user(req, state)?.ok_or_else(|| AppError::SignIn {
+        return_to: format!("{}?{request}", router::CONSENT),
+    })
+}
+
+/// The host a site's redirect URI names, as the page shows it.
+fn host_of(redirect_uri: &str) -> String {
+    url::Url::parse(redirect_uri)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| redirect_uri.to_string())
+}
+
+fn scope_lines(lang: Lang, scope: &ScopeSet) -> Vec<ScopeLine> {
+    consent_lines(scope)
+        .into_iter()
+        .map(|(scope, _)| ScopeLine {
+            name: scope.as_str(),
+            description: lang.scope(scope),
+        })
+        .collect()
 }
 
 /// The consent form's fields (DESIGN: `decision`, `remember`).
@@ -89,49 +105,68 @@ pub async fn consent_post(
     req: HttpRequest,
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<ConsentForm>,
-) -> HttpResponse {
+) -> Result<HttpResponse, AppError> {
     let params = Params::parse(&form.request);
-    let (client, request) = match client_and_request(&req, &state, &params) {
-        Ok(valid) => valid,
-        Err(response) => return response,
-    };
-    let (session, user) = match cookies::current_user(&req, &state) {
-        Ok(Some(found)) => found,
-        Ok(None) => {
-            let back = format!("{}?{}", router::CONSENT, form.request);
-            return see_other(&router::login_url(&back, None));
-        }
-        Err(e) => return store_failure(&e),
+    let (client, request) = client_and_request(&req, &state, &params)?;
+    let (session, user) = signed_in(&req, &state, &form.request)?;
+    let page = |status, message: &str| AppError::Page {
+        lang: Lang::En,
+        status,
+        message: message.into(),
     };
     match form.decision.as_deref() {
-        Some("allow") if !user.email_verified => {
-            return error_page(
-                StatusCode::FORBIDDEN,
-                "Confirm your email address before you connect sites to your account.",
+        Some("allow") if !user.email_verified => Err(page(
+            StatusCode::FORBIDDEN,
+            "Confirm your email address before you connect sites to your account.",
+        )),
+        Some("allow") => {
+            allowed(
+                &req,
+                &state,
+                &client,
+                &request,
+                &user,
+                form.remember.is_some(),
             )
+            .await?;
+            respond(&req, &state, &client, &request, &user, &session).await
         }
-        Some("allow") => {}
         Some("deny") => {
             let denied = OAuthError::new(ErrorCode::AccessDenied, "the user denied the request");
-            return redirect_error(&req, &state, &client, &request, &denied);
+            Err(client_error(
+                &req,
+                &state,
+                &client,
+                &request.target,
+                &denied,
+            ))
         }
-        _ => return error_page(StatusCode::BAD_REQUEST, "Choose Allow or Deny."),
+        _ => Err(page(StatusCode::BAD_REQUEST, "Choose Allow or Deny.")),
     }
-    if form.remember.is_some() {
+}
+
+/// Remembers the consent when asked to, and records it in the audit trail.
+async fn allowed(
+    req: &HttpRequest,
+    state: &AppState,
+    client: &Client,
+    request: &AuthorizationRequest,
+    user: &User,
+    remember: bool,
+) -> Result<(), StoreError> {
+    if remember {
         let consent = Consent {
             user_id: user.id,
             client_id: client.client_id.clone(),
             scope: request.scope.to_string(),
             now: state.clock.now(),
         };
-        if let Err(e) = state.store.save_consent(consent).await {
-            return store_failure(&e);
-        }
+        state.store.save_consent(consent).await?;
     }
-    let given = audit::event(&state, AuditKind::ConsentGiven)
-        .of(&user)
+    let given = audit::event(state, AuditKind::ConsentGiven)
+        .of(user)
         .site(client.client_id.as_str())
         .detail(request.scope.to_string());
-    audit::record(&state, &req, given).await;
-    respond(&req, &state, &client, &request, &user, &session).await
+    audit::record(state, req, given).await;
+    Ok(())
 }

@@ -1,18 +1,26 @@
 //! The application error: every way a handler can fail, answered the one way that suits it.
 //! The policy (see `responses`): people get an HTML page (a store failure that is temporary
-//! gets "try again shortly" and 503), API callers the RFC's JSON; a missing sign-in is a
-//! redirect to the sign-in page that comes back. Handlers return `Result<HttpResponse,
-//! AppError>` and use `?`.
+//! gets "try again shortly" and 503), API callers the RFC's JSON (RFC 6750 challenges for
+//! resource requests, Portable Contacts' and Matrix's own error shapes); a missing sign-in is
+//! a redirect to the sign-in page that comes back; an authorization error goes to the client.
+//! Handlers return `Result<HttpResponse, AppError>` and use `?`.
 
 use std::fmt;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 
+use super::authorization_response::ToClient;
+use super::bearer::BearerRefusal;
 use super::i18n::Lang;
-use super::responses::{error_page_in, oauth_error_json, see_other, store_failure};
+use super::matrix::matrix_error;
+use super::responses::{
+    error_page_in, oauth_error_json, see_other, store_failure, store_oauth_error,
+};
 use super::router;
+use crate::matrix::MatrixError;
 use crate::oauth::OAuthError;
+use crate::poco::query::{PocoError, QueryError};
 use crate::store::StoreError;
 
 /// Why a request failed, and so how to answer it.
@@ -32,6 +40,15 @@ pub enum AppError {
     OAuth(OAuthError),
     /// The store failed while answering a person (a page).
     Store(StoreError),
+    /// An authorization error for the client, sent to its redirect URI (RFC 6749 §4.1.2.1),
+    /// or first shown to the person when the operator has not reviewed the site.
+    ToClient(Box<ToClient>),
+    /// A resource request refused before its own checks (RFC 6750).
+    Bearer(BearerRefusal),
+    /// A Portable Contacts request with no record to answer.
+    PoCo(PocoError),
+    /// A Matrix endpoint's refusal, with its `errcode` and CORS headers.
+    Matrix(MatrixError),
 }
 
 impl AppError {
@@ -43,11 +60,41 @@ impl AppError {
             message: message.into(),
         }
     }
+
+    /// A store failure answered to an API caller: the RFC's JSON, 503
+    /// `temporarily_unavailable` when it is temporary.
+    pub fn store_api(error: &StoreError) -> Self {
+        Self::OAuth(store_oauth_error(error))
+    }
 }
 
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         Self::Store(error)
+    }
+}
+
+impl From<BearerRefusal> for AppError {
+    fn from(error: BearerRefusal) -> Self {
+        Self::Bearer(error)
+    }
+}
+
+impl From<PocoError> for AppError {
+    fn from(error: PocoError) -> Self {
+        Self::PoCo(error)
+    }
+}
+
+impl From<QueryError> for AppError {
+    fn from(error: QueryError) -> Self {
+        Self::PoCo(PocoError::BadParameter(error))
+    }
+}
+
+impl From<MatrixError> for AppError {
+    fn from(error: MatrixError) -> Self {
+        Self::Matrix(error)
     }
 }
 
@@ -65,6 +112,10 @@ impl fmt::Display for AppError {
             Self::Page { message, .. } => write!(f, "{message}"),
             Self::OAuth(e) => write!(f, "{e}"),
             Self::Store(e) => write!(f, "{e}"),
+            Self::ToClient(_) => write!(f, "error response to the client"),
+            Self::Bearer(e) => write!(f, "{e}"),
+            Self::PoCo(e) => write!(f, "{e:?}"),
+            Self::Matrix(e) => write!(f, "{}: {}", e.errcode, e.error),
         }
     }
 }
@@ -91,6 +142,20 @@ impl ResponseError for AppError {
             } => error_page_in(*lang, *status, message),
             Self::OAuth(e) => oauth_error_json(e),
             Self::Store(e) => store_failure(e),
+            Self::ToClient(answer) => answer.answer(),
+            Self::Bearer(refusal) => refusal.error_response(),
+            Self::PoCo(PocoError::BadParameter(e)) => {
+                HttpResponse::BadRequest().json(serde_json::json!({
+                    "error": "invalid_request",
+                    "error_description": format!("{}: {}", e.parameter, e.message),
+                    "parameter": e.parameter,
+                }))
+            }
+            Self::PoCo(PocoError::NotFound) => HttpResponse::NotFound().json(serde_json::json!({
+                "error": "not_found",
+                "error_description": "no such record for this access token",
+            })),
+            Self::Matrix(e) => matrix_error(e),
         }
     }
 }

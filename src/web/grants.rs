@@ -2,7 +2,7 @@
 //! build the whole response, then write atomically. A failed request writes nothing, except
 //! that reuse of a code or rotated refresh token revokes its family (the deliberate exception).
 
-use super::keys::{id_token, id_token_claims, subject_for, Subject};
+use super::keys::{sign_id_token, subject_for};
 use super::responses::store_oauth_error;
 use super::AppState;
 use crate::crypto::hash_token;
@@ -12,6 +12,8 @@ use crate::oauth::grants::{self, Rejection};
 use crate::oauth::token_response::{self, ResponseContext, TokenResponse};
 use crate::oauth::tokens::{self, Minted};
 use crate::oauth::{OAuthError, Params};
+use crate::oidc::claims_request::ClaimsRequest;
+use crate::oidc::id_token::{person_claims, IdTokenClaims, Subject, TravelsWith};
 use crate::store::StoreError;
 
 /// What every grant needs to know about the request.
@@ -44,24 +46,27 @@ impl GrantContext<'_> {
             scope,
             now,
         };
-        let access = minted.access_token.clone();
+        let (access, refresh) = (&minted.access_token, &minted.refresh_token);
         let mut response = token_response::build(
-            access,
-            minted.refresh_token.clone(),
+            access.clone(),
+            refresh.clone(),
             self.echo_state.clone(),
             &ctx,
         );
         if let (true, Some(subject)) = (scope.contains(Scope::OpenId), subject) {
-            let signed = id_token(
+            let travels_with = TravelsWith {
+                access_token: Some(access),
+                code: None,
+            };
+            let issuer = &self.state.issuer;
+            let claims =
+                IdTokenClaims::new(issuer, &self.client.client_id, subject, travels_with, now);
+            response.id_token = Some(sign_id_token(
                 self.state,
                 self.client,
                 self.secret,
-                subject,
-                Some(&minted.access_token),
-                None,
-                now,
-            )?;
-            response.id_token = Some(signed);
+                &claims,
+            )?);
         }
         Ok(response)
     }
@@ -78,8 +83,9 @@ impl GrantContext<'_> {
         let user = self.state.store.find_user(user_id).map_err(store_error)?;
         let user = user.ok_or_else(|| OAuthError::invalid_grant("the user no longer exists"))?;
         let sub = subject_for(self.state, self.client, &user);
+        let requested = ClaimsRequest::id_token_names(grant.claims.as_deref());
         Ok(Some(Subject {
-            extra: id_token_claims(&user, &sub, &ScopeSet::default(), grant.claims.as_deref()),
+            extra: person_claims(&user, &sub, &ScopeSet::default(), &requested),
             sub,
             auth_time: grant.auth_time.unwrap_or(grant.created_at),
             nonce,
@@ -92,47 +98,28 @@ impl GrantContext<'_> {
 pub async fn authorization_code(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     let store = &ctx.state.store;
     let now = ctx.state.clock.now();
-    let code = ctx.params.require("code")?;
-    let code_hash = hash_token(code);
+    let code_hash = hash_token(ctx.params.require("code")?);
     let stored = store.find_auth_code(&code_hash).map_err(store_error)?;
     let request = grants::authorization_code::CodeRequest {
         redirect_uri: ctx.params.get("redirect_uri")?,
         code_verifier: ctx.params.get("code_verifier")?,
     };
-    match grants::authorization_code::check(stored.as_ref(), ctx.client, &request, now) {
-        Ok(()) => {}
-        Err(Rejection::Invalid(e)) => return Err(e),
-        Err(Rejection::Reused) => {
-            store
-                .revoke_code_grant(&code_hash, now)
-                .await
-                .map_err(store_error)?;
-            return Err(reused_code());
-        }
-    }
-    let Some(code) = stored else {
-        return Err(OAuthError::invalid_grant("the code is not valid"));
-    };
-    let scope = ScopeSet::parse(&code.scope).map_err(OAuthError::invalid_scope)?;
-    let mut grant = tokens::new_grant(
-        &ctx.client.client_id,
-        Some(code.user_id),
-        &scope,
-        code.fields.clone(),
-        now,
-    );
-    grant.auth_time = Some(code.auth_time);
-    grant.sid = code.sid.clone();
-    grant.claims = code.claims.clone();
-    let subject = ctx.subject_of(&grant, code.nonce.clone())?;
+    let exchange =
+        match grants::authorization_code::check(stored.as_ref(), ctx.client, &request, now) {
+            Ok(exchange) => exchange,
+            Err(Rejection::Invalid(e)) => return Err(e),
+            Err(Rejection::Reused) => {
+                let revoked = store.revoke_code_grant(&code_hash, now).await;
+                revoked.map_err(store_error)?;
+                return Err(reused_code());
+            }
+        };
+    let subject = ctx.subject_of(&exchange.grant, exchange.nonce)?;
     let with_refresh = ctx.client.allows(GrantType::RefreshToken);
-    let minted = tokens::mint(&grant.id, &scope, now, with_refresh);
-    let response = ctx.respond(&minted, &scope, subject.as_ref())?;
-    match store
-        .redeem_auth_code(&code_hash, grant, minted.stored)
-        .await
-        .map_err(store_error)?
-    {
+    let minted = tokens::mint(&exchange.grant.id, &exchange.scope, now, with_refresh);
+    let response = ctx.respond(&minted, &exchange.scope, subject.as_ref())?;
+    let redeemed = store.redeem_auth_code(&code_hash, exchange.grant, minted.stored);
+    match redeemed.await.map_err(store_error)? {
         Redemption::Redeemed => Ok(response),
         Redemption::AlreadyRedeemed => Err(reused_code()),
     }
@@ -146,34 +133,30 @@ fn reused_code() -> OAuthError {
 pub async fn refresh_token(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     let store = &ctx.state.store;
     let now = ctx.state.clock.now();
-    let token = ctx.params.require("refresh_token")?;
-    let hash = hash_token(token);
+    let hash = hash_token(ctx.params.require("refresh_token")?);
     let stored = store.find_refresh_token(&hash).map_err(store_error)?;
     let requested = ctx.params.get("scope")?;
     let scope = match grants::refresh_token::check(stored.as_ref(), ctx.client, requested, now) {
         Ok(scope) => scope,
         Err(Rejection::Invalid(e)) => return Err(e),
         Err(Rejection::Reused) => {
-            if let Some(stored) = &stored {
-                store
-                    .revoke_grant(&stored.grant.id, now)
-                    .await
-                    .map_err(store_error)?;
-            }
+            // Reuse is only ever found on a stored token: its whole family goes.
+            let family = stored
+                .as_ref()
+                .map(|s| s.grant.id.as_str())
+                .unwrap_or_default();
+            store.revoke_grant(family, now).await.map_err(store_error)?;
             return Err(reused_refresh());
         }
     };
-    let Some(stored) = stored else {
-        return Err(OAuthError::invalid_grant("the refresh token is not valid"));
-    };
-    let subject = ctx.subject_of(&stored.grant, None)?;
-    let minted = tokens::mint(&stored.grant.id, &scope, now, true);
+    let grant = stored
+        .map(|s| s.grant)
+        .ok_or_else(|| OAuthError::invalid_grant("the refresh token is not valid"))?;
+    let subject = ctx.subject_of(&grant, None)?;
+    let minted = tokens::mint(&grant.id, &scope, now, true);
     let response = ctx.respond(&minted, &scope, subject.as_ref())?;
-    match store
-        .rotate_refresh_token(&hash, minted.stored)
-        .await
-        .map_err(store_error)?
-    {
+    let rotated = store.rotate_refresh_token(&hash, minted.stored);
+    match rotated.await.map_err(store_error)? {
         Rotation::Rotated => Ok(response),
         Rotation::Reused => Err(reused_refresh()),
     }

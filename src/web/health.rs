@@ -21,7 +21,7 @@ pub async fn readyz_get(state: web::Data<AppState>) -> HttpResponse {
     let writes = state.store.probe_write(state.clock.now()).await.is_ok();
     let keys = state
         .keys
-        .ring(state.store.as_ref(), &state.key)
+        .reload(state.store.as_ref(), &state.key)
         .missing()
         .is_empty();
     let body = serde_json::json!({

@@ -1,18 +1,16 @@
 //! `POST /oauth/introspect` (RFC 7662): a confidential client asks whether one of its own
-//! tokens is active. Tokens of other clients look inactive, so a client learns nothing about
-//! them. Public clients cannot introspect: anyone can present their client id (RFC 7662 §4
-//! requires the caller to be authenticated).
+//! tokens is active; `oauth::introspect` decides what it may learn.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::{json, Value};
 
 use super::client_auth::{authenticate_client, form_params};
 use super::keys::subject_for_client_id;
-use super::responses::store_oauth_error;
-use super::responses::{no_store_json, oauth_error_json};
+use super::responses::{no_store_json, oauth_error_json, store_oauth_error};
 use super::AppState;
 use crate::crypto::hash_token;
 use crate::domain::records::Grant;
+use crate::domain::Sub;
+use crate::oauth::introspect::{self, Introspection};
 use crate::oauth::OAuthError;
 use crate::store::StoreError;
 
@@ -28,74 +26,33 @@ pub async fn introspect_post(
     }
 }
 
-fn introspect(req: &HttpRequest, state: &AppState, body: &[u8]) -> Result<Value, OAuthError> {
+fn introspect(
+    req: &HttpRequest,
+    state: &AppState,
+    body: &[u8],
+) -> Result<Introspection, OAuthError> {
     let params = form_params(req, body)?;
     let (client, _) = authenticate_client(req, state, &params)?;
-    if client.is_public() {
-        return Err(OAuthError::invalid_client(
-            "introspection is for confidential clients, which authenticate with their secret",
-        ));
-    }
+    introspect::may_introspect(&client)?;
     let hash = hash_token(params.require("token")?);
-    let now = state.clock.now();
     let failed = |e: StoreError| store_oauth_error(&e);
-    let inactive = json!({ "active": false });
-    if let Some(access) = state.store.find_access_token(&hash).map_err(failed)? {
-        if access.grant.client_id != client.client_id || !access.is_active(now) {
-            return Ok(inactive);
-        }
-        let mut answer = describe(
-            state,
-            &access.grant,
-            &access.scope,
-            access.issued_at,
-            access.expires_at,
-        )?;
-        answer["token_type"] = json!("Bearer");
-        return Ok(answer);
-    }
-    if let Some(refresh) = state.store.find_refresh_token(&hash).map_err(failed)? {
-        if refresh.grant.client_id != client.client_id || !refresh.is_active(now) {
-            return Ok(inactive);
-        }
-        let scope = refresh.grant.scope.clone();
-        return describe(
-            state,
-            &refresh.grant,
-            &scope,
-            refresh.issued_at,
-            refresh.expires_at,
-        );
-    }
-    Ok(inactive)
+    let token = state.store.find_presented_token(&hash).map_err(failed)?;
+    let now = state.clock.now();
+    let Some(active) = introspect::active(&token, &client.client_id, now) else {
+        return Ok(Introspection::inactive());
+    };
+    let person = person_of(state, active.grant).map_err(failed)?;
+    Ok(active.answer(&state.issuer, person))
 }
 
-fn describe(
-    state: &AppState,
-    grant: &Grant,
-    scope: &str,
-    iat: i64,
-    exp: i64,
-) -> Result<Value, OAuthError> {
-    let mut answer = json!({
-        "active": true,
-        "scope": scope,
-        "client_id": grant.client_id.as_str(),
-        "iat": iat,
-        "exp": exp,
-        "iss": state.issuer,
-    });
-    if let Some(user_id) = grant.user_id {
-        let user = state
-            .store
-            .find_user(user_id)
-            .map_err(|_| OAuthError::server_error())?;
-        if let Some(user) = user {
-            let sub = subject_for_client_id(state, &grant.client_id, &user)
-                .map_err(|_| OAuthError::server_error())?;
-            answer["sub"] = json!(sub.as_str());
-            answer["username"] = json!(user.username);
-        }
-    }
-    Ok(answer)
+/// The person a grant belongs to: `sub` as its client sees them, and their username.
+fn person_of(state: &AppState, grant: &Grant) -> Result<Option<(Sub, String)>, StoreError> {
+    let Some(user_id) = grant.user_id else {
+        return Ok(None);
+    };
+    let Some(user) = state.store.find_user(user_id)? else {
+        return Ok(None);
+    };
+    let sub = subject_for_client_id(state, &grant.client_id, &user)?;
+    Ok(Some((sub, user.username)))
 }

@@ -11,15 +11,14 @@ use std::sync::Arc;
 use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
 use serde_json::json;
 
-use super::bearer::{self, BearerError};
-use super::responses::{bearer_error, bearer_missing, unavailable_json};
+use super::bearer::{self, BearerError, BearerRefusal};
+use super::error::AppError;
 use super::AppState;
 use crate::auth::throttle::WindowLimit;
 use crate::crypto::hash_token;
-use crate::domain::records::{UserId, WidgetGrant, WidgetToken, WidgetsOf};
+use crate::domain::records::{UserId, WidgetsOf};
 use crate::domain::{ClientId, Scope, ScopeSet};
-use crate::matrix::{widget_of, Credentials, MatrixError, MatrixUserId};
-use crate::oauth::{tokens, ErrorCode, OAuthError};
+use crate::matrix::{self, widget_of, Credentials, MatrixError, MatrixUserId};
 
 /// Widget sign-in settings.
 #[derive(Clone)]
@@ -58,7 +57,8 @@ fn cors(mut builder: HttpResponseBuilder) -> HttpResponseBuilder {
     builder
 }
 
-fn matrix_error(error: &MatrixError) -> HttpResponse {
+/// A Matrix refusal: its `errcode` JSON with the CORS headers.
+pub(super) fn matrix_error(error: &MatrixError) -> HttpResponse {
     let status = actix_web::http::StatusCode::from_u16(error.status)
         .unwrap_or(actix_web::http::StatusCode::BAD_REQUEST);
     cors(HttpResponse::build(status)).json(error)
@@ -75,11 +75,9 @@ pub async fn request_token_post(
     state: web::Data<AppState>,
     path: web::Path<String>,
     body: web::Bytes,
-) -> HttpResponse {
-    match mint(&req, &state, &path, &body).await {
-        Ok(credentials) => cors(HttpResponse::Ok()).json(credentials),
-        Err(error) => matrix_error(&error),
-    }
+) -> Result<HttpResponse, AppError> {
+    let credentials = mint(&req, &state, &path, &body).await?;
+    Ok(cors(HttpResponse::Ok()).json(credentials))
 }
 
 async fn mint(
@@ -88,11 +86,7 @@ async fn mint(
     user_id: &str,
     body: &[u8],
 ) -> Result<Credentials, MatrixError> {
-    let token = bearer::authenticate(req, state, None).map_err(|e| match e {
-        BearerError::Missing => MatrixError::missing_token(),
-        BearerError::Invalid(_) => MatrixError::unknown_token(),
-        BearerError::Store => MatrixError::new_unavailable(),
-    })?;
+    let token = bearer::authenticate(req, state, None).map_err(matrix_refusal)?;
     let scope = ScopeSet::parse(&token.scope).unwrap_or_default();
     let (true, Some(owner)) = (scope.contains(Scope::Widgets), token.grant.user_id) else {
         return Err(MatrixError::forbidden(
@@ -115,6 +109,15 @@ async fn mint(
     issue(state, owner, Some(site), widget_of(body)?).await
 }
 
+/// A bearer refusal in Matrix's words.
+fn matrix_refusal(error: BearerError) -> MatrixError {
+    match error {
+        BearerError::Missing => MatrixError::missing_token(),
+        BearerError::Invalid(_) => MatrixError::unknown_token(),
+        BearerError::Store => MatrixError::new_unavailable(),
+    }
+}
+
 /// Mints a credential for `owner`'s widget in `site` (`None`: this server's own demo page),
 /// at most the configured number per minute.
 pub(super) async fn issue(
@@ -128,48 +131,33 @@ pub(super) async fn issue(
         let wait_ms = u64::try_from(wait).unwrap_or(1).saturating_mul(1000);
         return Err(MatrixError::limit_exceeded(wait_ms.max(1)));
     }
-    let access_token = tokens::new_secret_value();
-    let record = WidgetToken {
-        hash: hash_token(&access_token),
-        user_id: owner,
-        client_id: site.clone(),
-        widget_id: widget.as_ref().map(|w| w.id.clone()),
-        issued_at: now,
-        expires_at: now + state.matrix.token_ttl,
-        revoked: false,
-    };
-    let grant = widget.map(|w| WidgetGrant {
-        user_id: owner,
-        client_id: site,
-        widget_id: w.id,
-        url: w.url,
-        created_at: now,
-        last_used_at: now,
-    });
-    state
+    let settings = &state.matrix;
+    let minted = matrix::mint(
+        owner,
+        site,
+        widget,
+        &settings.server_name,
+        (now, settings.token_ttl),
+    );
+    (state
         .store
-        .mint_widget_token(record, grant)
-        .await
+        .mint_widget_token(minted.token, minted.grant)
+        .await)
         .map_err(|_| MatrixError::new_unavailable())?;
-    Ok(Credentials {
-        access_token,
-        token_type: "Bearer",
-        matrix_server_name: state.matrix.server_name.clone(),
-        expires_in: state.matrix.token_ttl,
-    })
+    Ok(minted.credentials)
 }
 
 /// `GET /_matrix/federation/v1/openid/userinfo?access_token=…`: who a widget credential
 /// belongs to, any number of times until it expires or is revoked.
-pub async fn federation_userinfo_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+pub async fn federation_userinfo_get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     let query = crate::oauth::Params::parse(req.query_string());
-    let Some(token) = query.get("access_token").ok().flatten() else {
-        return matrix_error(&MatrixError::missing_token());
-    };
-    match verify(&state, token) {
-        Some(sub) => cors(HttpResponse::Ok()).json(json!({ "sub": sub })),
-        None => matrix_error(&MatrixError::unknown_token()),
-    }
+    let token =
+        (query.get("access_token").ok().flatten()).ok_or_else(MatrixError::missing_token)?;
+    let sub = verify(&state, token).ok_or_else(MatrixError::unknown_token)?;
+    Ok(cors(HttpResponse::Ok()).json(json!({ "sub": sub })))
 }
 
 /// The Matrix id a live widget credential belongs to.
@@ -196,41 +184,31 @@ pub async fn well_known_server_get(state: web::Data<AppState>) -> HttpResponse {
 
 /// The person behind a site's access token with `widgets`, and the site (for `/widgets`):
 /// a site sees and forgets only the widget grants it created.
-fn widget_owner(req: &HttpRequest, state: &AppState) -> Result<(UserId, WidgetsOf), HttpResponse> {
-    let token = bearer::authenticate(req, state, None).map_err(|e| match e {
-        BearerError::Missing => bearer_missing(),
-        BearerError::Invalid(e) => bearer_error(&e, None),
-        BearerError::Store => unavailable_json(),
-    })?;
+fn widget_owner(req: &HttpRequest, state: &AppState) -> Result<(UserId, WidgetsOf), BearerRefusal> {
+    let token = bearer::authenticate(req, state, None)?;
     let scope = ScopeSet::parse(&token.scope).unwrap_or_default();
     match (scope.contains(Scope::Widgets), token.grant.user_id) {
         (true, Some(user)) => Ok((user, WidgetsOf::Site(token.grant.client_id.clone()))),
-        _ => Err(bearer_error(
-            &OAuthError::new(
-                ErrorCode::InsufficientScope,
-                "needs a user's token with the widgets scope",
-            ),
-            Some("widgets"),
-        )),
+        _ => Err(BearerRefusal::Insufficient {
+            message: "needs a user's token with the widgets scope".into(),
+            scope: Scope::Widgets,
+        }),
     }
 }
 
 /// `GET /widgets`: the widgets the user let know who they are.
-pub async fn widgets_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let (user, site) = match widget_owner(&req, &state) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    match state.store.list_widget_grants(user, site) {
-        Ok(grants) => {
-            let list: Vec<_> = grants
-                .iter()
-                .map(|g| json!({ "id": g.widget_id, "url": g.url, "allowed_at": g.created_at, "last_used_at": g.last_used_at }))
-                .collect();
-            cors(HttpResponse::Ok()).json(json!({ "widgets": list }))
-        }
-        Err(_) => unavailable_json(),
-    }
+pub async fn widgets_get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (user, site) = widget_owner(&req, &state)?;
+    let grants =
+        (state.store.list_widget_grants(user, site)).map_err(|e| AppError::store_api(&e))?;
+    let list: Vec<_> = grants
+        .iter()
+        .map(|g| json!({ "id": g.widget_id, "url": g.url, "allowed_at": g.created_at, "last_used_at": g.last_used_at }))
+        .collect();
+    Ok(cors(HttpResponse::Ok()).json(json!({ "widgets": list })))
 }
 
 /// `DELETE /widgets/{id}`: forget one widget; its live credentials stop working at once.
@@ -238,26 +216,26 @@ pub async fn widget_delete(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
-) -> HttpResponse {
+) -> Result<HttpResponse, AppError> {
     revoke(&req, &state, Some(path.into_inner())).await
 }
 
 /// `DELETE /widgets`: forget every widget and revoke every widget credential.
-pub async fn widgets_delete(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+pub async fn widgets_delete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     revoke(&req, &state, None).await
 }
 
-async fn revoke(req: &HttpRequest, state: &AppState, widget: Option<String>) -> HttpResponse {
-    let (user, site) = match widget_owner(req, state) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    match state
-        .store
-        .revoke_widgets(user, site, widget, state.clock.now())
-        .await
-    {
-        Ok(revoked) => cors(HttpResponse::Ok()).json(json!({ "revoked_tokens": revoked })),
-        Err(_) => unavailable_json(),
-    }
+async fn revoke(
+    req: &HttpRequest,
+    state: &AppState,
+    widget: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let (user, site) = widget_owner(req, state)?;
+    let now = state.clock.now();
+    let revoked = (state.store.revoke_widgets(user, site, widget, now).await)
+        .map_err(|e| AppError::store_api(&e))?;
+    Ok(cors(HttpResponse::Ok()).json(json!({ "revoked_tokens": revoked })))
 }

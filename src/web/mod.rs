@@ -50,7 +50,7 @@ use crate::store::Store;
 pub use client_address::parse_trusted_proxies;
 pub use demo::DEMO_CLIENT_ID;
 pub use docs::PLAYGROUND_CLIENT_ID;
-pub use keys::{ensure_signing_keys, SigningKeys};
+pub use keys::{ensure_signing_keys, SigningKeys, KEY_RELOAD_SECONDS};
 pub use matrix::MatrixSettings;
 pub use metrics::{metrics_get, Metrics};
 pub use register::{complete_registration, RegistrationPolicy};

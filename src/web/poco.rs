@@ -3,20 +3,21 @@
 //! `@me/@all/{id}`. Queries may come in the URL or, with POST, in a form body (Draft C §6).
 
 use actix_web::http::header;
-use actix_web::{web, HttpResponse, ResponseError};
+use actix_web::{web, HttpResponse};
 use serde_json::{Map, Value};
 
-use super::bearer::BearerGrant;
+use super::bearer::{BearerGrant, BearerRefusal};
+use super::error::AppError;
 use super::keys::subject_for_client_id;
-use super::responses::{bearer_error, unavailable_json};
 use super::AppState;
 use crate::domain::contact_query::ContactQuery;
 use crate::domain::records::{Contact, User};
 use crate::domain::{ClientId, Scope, ScopeSet, Sub};
-use crate::oauth::{ErrorCode, OAuthError, Params};
+use crate::oauth::Params;
 use crate::oidc::subject::for_sector;
-use crate::poco::query::{self, Format};
+use crate::poco::query::{self, Format, PocoError};
 use crate::poco::{contact_entry, render, self_entry};
+use crate::store::StoreError;
 
 /// Who is reading, and what their token allows.
 struct Reader {
@@ -28,14 +29,11 @@ struct Reader {
     params: Params,
 }
 
+const OPENID_NEEDED: &str = "reading Portable Contacts needs a user's token with the openid scope";
+
 /// What the grant lets the caller read; every PoCo endpoint needs `openid`.
-fn reader(grant: BearerGrant) -> Result<Reader, HttpResponse> {
-    grant
-        .require(
-            Scope::OpenId,
-            "reading Portable Contacts needs a user's token with the openid scope",
-        )
-        .map_err(|e| e.error_response())?;
+fn reader(grant: BearerGrant) -> Result<Reader, BearerRefusal> {
+    grant.require(Scope::OpenId, OPENID_NEEDED)?;
     Ok(Reader {
         user: grant.user,
         scope: grant.scope,
@@ -45,15 +43,18 @@ fn reader(grant: BearerGrant) -> Result<Reader, HttpResponse> {
     })
 }
 
-fn insufficient(message: &str, scope: &str) -> HttpResponse {
-    bearer_error(
-        &OAuthError::new(ErrorCode::InsufficientScope, message),
-        Some(scope),
-    )
+/// Like [`reader`], for the contact endpoints, which also need `contacts`.
+fn contacts_reader(grant: BearerGrant) -> Result<Reader, BearerRefusal> {
+    grant.require(Scope::OpenId, OPENID_NEEDED)?;
+    grant.require(Scope::Contacts, "reading contacts needs the contacts scope")?;
+    reader(grant)
 }
 
 /// `GET|POST /poco/@me/@self`.
-pub async fn poco_me_self(state: web::Data<AppState>, grant: BearerGrant) -> HttpResponse {
+pub async fn poco_me_self(
+    state: web::Data<AppState>,
+    grant: BearerGrant,
+) -> Result<HttpResponse, AppError> {
     self_record(&state, grant, None)
 }
 
@@ -62,53 +63,42 @@ pub async fn poco_sub_self(
     state: web::Data<AppState>,
     path: web::Path<String>,
     grant: BearerGrant,
-) -> HttpResponse {
+) -> Result<HttpResponse, AppError> {
     self_record(&state, grant, Some(path.as_str()))
 }
 
-fn self_record(state: &AppState, grant: BearerGrant, sub: Option<&str>) -> HttpResponse {
-    let reader = match reader(grant) {
-        Ok(reader) => reader,
-        Err(response) => return response,
-    };
-    let Ok(seen_as) = subject_for_client_id(state, &reader.client_id, &reader.user) else {
-        return unavailable_json();
-    };
+fn self_record(
+    state: &AppState,
+    grant: BearerGrant,
+    sub: Option<&str>,
+) -> Result<HttpResponse, AppError> {
+    let reader = reader(grant)?;
+    let seen_as =
+        subject_for_client_id(state, &reader.client_id, &reader.user).map_err(|_| unavailable())?;
     if sub.is_some_and(|s| s != seen_as.as_str()) {
-        return not_found();
+        return Err(PocoError::NotFound.into());
     }
-    let format = match format(&reader.params) {
-        Ok(format) => format,
-        Err(response) => return response,
-    };
-    let requested = reader.params.get("fields").ok().flatten();
-    let fields = [reader.grant_fields.as_deref(), requested];
+    let format = query::format(reader.params.get("format").ok().flatten())?;
+    let fields = [reader.grant_fields.as_deref(), requested_fields(&reader)];
     let entry = self_entry(&reader.user, &seen_as, &reader.scope, &fields);
-    respond(&render::single(entry), format)
+    Ok(respond(&render::single(entry), format))
 }
 
-fn format(params: &Params) -> Result<Format, HttpResponse> {
-    match params.get("format").ok().flatten() {
-        None | Some("json") => Ok(Format::Json),
-        Some("xml") => Ok(Format::Xml),
-        Some(other) => Err(bad_parameter("format", &format!("'{other}' (json or xml)"))),
-    }
+/// The VZ `fields` this request names.
+fn requested_fields(reader: &Reader) -> Option<&str> {
+    reader.params.get("fields").ok().flatten()
 }
 
 /// `GET|POST /poco/@me/@all` and `/poco`.
-pub async fn poco_all(state: web::Data<AppState>, grant: BearerGrant) -> HttpResponse {
-    let reader = match contacts_reader(grant) {
-        Ok(reader) => reader,
-        Err(response) => return response,
-    };
-    let (query, presentation) = match query::parse(&reader.params, &reader.scope) {
-        Ok(parsed) => parsed,
-        Err(e) => return bad_parameter(e.parameter, &e.message),
-    };
-    let (total, contacts) = match state.store.query_contacts(reader.user.id, &query) {
-        Ok(page) => page,
-        Err(_) => return unavailable_json(),
-    };
+pub async fn poco_all(
+    state: web::Data<AppState>,
+    grant: BearerGrant,
+) -> Result<HttpResponse, AppError> {
+    let reader = contacts_reader(grant)?;
+    let (query, presentation) = query::parse(&reader.params, &reader.scope)?;
+    let (total, contacts) = (state.store)
+        .query_contacts(reader.user.id, &query)
+        .map_err(|_| unavailable())?;
     let sector = sector_of(&state, &reader.client_id);
     let fields = [
         reader.grant_fields.as_deref(),
@@ -117,18 +107,12 @@ pub async fn poco_all(state: web::Data<AppState>, grant: BearerGrant) -> HttpRes
     let entries: Vec<Map<String, Value>> = contacts
         .iter()
         .map(|c| {
-            contact_entry(
-                c,
-                &for_sector(&c.user.sub, sector.as_deref(), &state.key),
-                &reader.scope,
-                &fields,
-            )
+            let id = for_sector(&c.user.sub, sector.as_deref(), &state.key);
+            contact_entry(c, &id, &reader.scope, &fields)
         })
         .collect();
-    respond(
-        &render::collection(query.start_index, query.count, total, entries),
-        presentation.format,
-    )
+    let page = render::collection(query.start_index, query.count, total, entries);
+    Ok(respond(&page, presentation.format))
 }
 
 /// `GET|POST /poco/@me/@all/{id}`: one contact; any id that is not the owner's contact
@@ -137,39 +121,22 @@ pub async fn poco_contact(
     state: web::Data<AppState>,
     path: web::Path<String>,
     grant: BearerGrant,
-) -> HttpResponse {
-    let reader = match contacts_reader(grant) {
-        Ok(reader) => reader,
-        Err(response) => return response,
-    };
-    let format = match format(&reader.params) {
-        Ok(format) => format,
-        Err(response) => return response,
-    };
+) -> Result<HttpResponse, AppError> {
+    let reader = contacts_reader(grant)?;
+    let format = query::format(reader.params.get("format").ok().flatten())?;
     let sector = sector_of(&state, &reader.client_id);
-    let contact = match find_contact(&state, &reader.user, path.as_str(), sector.as_deref()) {
-        Ok(Some(contact)) => contact,
-        Ok(None) => return not_found(),
-        Err(response) => return response,
-    };
-    let requested = reader.params.get("fields").ok().flatten();
-    let fields = [reader.grant_fields.as_deref(), requested];
+    let contact = find_contact(&state, &reader.user, path.as_str(), sector.as_deref())
+        .map_err(|_| unavailable())?
+        .ok_or(PocoError::NotFound)?;
+    let fields = [reader.grant_fields.as_deref(), requested_fields(&reader)];
     let id = for_sector(&contact.user.sub, sector.as_deref(), &state.key);
-    respond(
-        &render::single(contact_entry(&contact, &id, &reader.scope, &fields)),
-        format,
-    )
+    let entry = contact_entry(&contact, &id, &reader.scope, &fields);
+    Ok(respond(&render::single(entry), format))
 }
 
-fn contacts_reader(grant: BearerGrant) -> Result<Reader, HttpResponse> {
-    let reader = reader(grant)?;
-    if !reader.scope.contains(Scope::Contacts) {
-        return Err(insufficient(
-            "reading contacts needs the contacts scope",
-            "contacts",
-        ));
-    }
-    Ok(reader)
+/// A store failure on a resource endpoint: 503 `temporarily_unavailable`.
+fn unavailable() -> AppError {
+    AppError::store_api(&StoreError::Unavailable(String::new()))
 }
 
 fn sector_of(state: &AppState, client_id: &ClientId) -> Option<String> {
@@ -188,31 +155,24 @@ fn find_contact(
     owner: &User,
     id: &str,
     sector: Option<&str>,
-) -> Result<Option<Contact>, HttpResponse> {
-    let unavailable = |_| unavailable_json();
+) -> Result<Option<Contact>, StoreError> {
     let Some(sector) = sector else {
-        let Some(user) = state.store.find_user_by_sub(id).map_err(unavailable)? else {
+        let Some(user) = state.store.find_user_by_sub(id)? else {
             return Ok(None);
         };
-        return state
-            .store
-            .find_contact(owner.id, user.id)
-            .map_err(unavailable);
+        return state.store.find_contact(owner.id, user.id);
     };
+    let wanted = Sub::from_string(id.to_string());
     let mut page = ContactQuery {
         count: query::MAX_COUNT,
         ..ContactQuery::default()
     };
     loop {
-        let (total, contacts) = state
-            .store
-            .query_contacts(owner.id, &page)
-            .map_err(unavailable)?;
-        let wanted = Sub::from_string(id.to_string());
-        if let Some(found) = contacts
+        let (total, contacts) = state.store.query_contacts(owner.id, &page)?;
+        let mut seen_as = contacts
             .iter()
-            .find(|c| for_sector(&c.user.sub, Some(sector), &state.key) == wanted)
-        {
+            .map(|c| (c, for_sector(&c.user.sub, Some(sector), &state.key)));
+        if let Some((found, _)) = seen_as.find(|(_, sub)| *sub == wanted) {
             return Ok(Some(found.clone()));
         }
         page.start_index += contacts.len();
@@ -231,19 +191,4 @@ fn respond(response: &Value, format: Format) -> HttpResponse {
             .content_type("application/xml; charset=utf-8")
             .body(render::to_xml(response)),
     }
-}
-
-fn bad_parameter(parameter: &str, message: &str) -> HttpResponse {
-    HttpResponse::BadRequest().json(serde_json::json!({
-        "error": "invalid_request",
-        "error_description": format!("{parameter}: {message}"),
-        "parameter": parameter,
-    }))
-}
-
-fn not_found() -> HttpResponse {
-    HttpResponse::NotFound().json(serde_json::json!({
-        "error": "not_found",
-        "error_description": "no such record for this access token",
-    }))
 }

@@ -51,11 +51,6 @@ pub fn store_oauth_error(error: &StoreError) -> OAuthError {
     }
 }
 
-/// 503 `temporarily_unavailable` for API callers when the store could not be read.
-pub fn unavailable_json() -> HttpResponse {
-    oauth_error_json(&store_oauth_error(&StoreError::Unavailable(String::new())))
-}
-
 /// The page for a store failure: "try again shortly" (503) for temporary ones, else 500.
 pub fn store_failure(error: &StoreError) -> HttpResponse {
     match error {

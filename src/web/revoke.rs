@@ -1,14 +1,14 @@
-//! `POST /oauth/revoke` (RFC 7009): a client revokes one of its own tokens. Revoking a
-//! refresh token revokes its whole grant. Unknown tokens still get 200 (§2.2).
+//! `POST /oauth/revoke` (RFC 7009): a client revokes one of its own tokens; `oauth::revoke`
+//! decides what goes. Unknown tokens still get 200 (§2.2).
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::client_auth::{authenticate_client, form_params};
-use super::responses::oauth_error_json;
-use super::responses::store_oauth_error;
+use super::responses::{oauth_error_json, store_oauth_error};
 use super::AppState;
 use crate::crypto::hash_token;
-use crate::oauth::{OAuthError, Params};
+use crate::oauth::revoke::{revocation, Revocation};
+use crate::oauth::OAuthError;
 use crate::store::StoreError;
 
 /// `POST /oauth/revoke`.
@@ -26,29 +26,18 @@ pub async fn revoke_post(
 }
 
 async fn revoke(req: &HttpRequest, state: &AppState, body: &[u8]) -> Result<(), OAuthError> {
-    let params: Params = form_params(req, body)?;
+    let params = form_params(req, body)?;
     let (client, _) = authenticate_client(req, state, &params)?;
-    let token = params.require("token")?;
+    let hash = hash_token(params.require("token")?);
     // token_type_hint is advisory (RFC 7009 §2.1): both kinds are looked up anyway.
     params.get("token_type_hint")?;
-    let hash = hash_token(token);
-    let now = state.clock.now();
-    let store = &state.store;
+    let (store, now) = (&state.store, state.clock.now());
     let failed = |e: StoreError| store_oauth_error(&e);
-    if let Some(access) = store.find_access_token(&hash).map_err(failed)? {
-        if access.grant.client_id == client.client_id {
-            store
-                .revoke_access_token(&hash, now)
-                .await
-                .map_err(failed)?;
-        }
-    } else if let Some(refresh) = store.find_refresh_token(&hash).map_err(failed)? {
-        if refresh.grant.client_id == client.client_id {
-            store
-                .revoke_grant(&refresh.grant.id, now)
-                .await
-                .map_err(failed)?;
-        }
+    let token = store.find_presented_token(&hash).map_err(failed)?;
+    match revocation(&token, &client.client_id) {
+        Revocation::AccessToken => store.revoke_access_token(&hash, now).await,
+        Revocation::Grant(id) => store.revoke_grant(&id, now).await,
+        Revocation::Nothing => Ok(()),
     }
-    Ok(())
+    .map_err(failed)
 }

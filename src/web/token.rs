@@ -8,7 +8,8 @@ use super::grants;
 use super::responses::{no_store_json, oauth_error_json};
 use super::AppState;
 use crate::domain::GrantType;
-use crate::oauth::grants::requested_grant_type;
+use crate::oauth::grants::permitted_grant;
+use crate::oauth::token_response::TokenResponse;
 use crate::oauth::{ErrorCode, OAuthError, Params};
 
 /// `POST /oauth/token`.
@@ -37,35 +38,26 @@ async fn token(
     req: &HttpRequest,
     state: &AppState,
     params: &Params,
-) -> Result<(GrantType, crate::oauth::token_response::TokenResponse), OAuthError> {
+) -> Result<(GrantType, TokenResponse), OAuthError> {
     let (client, secret) = authenticate_client(req, state, params)?;
-    let grant_type = requested_grant_type(params)?;
-    if !client.allows(grant_type) {
-        return Err(OAuthError::new(
-            ErrorCode::UnauthorizedClient,
-            format!(
-                "this client is not registered for the {} grant",
-                grant_type.as_str()
-            ),
-        ));
-    }
-    let echo_state = params.get("state")?.map(str::to_string);
+    let grant_type = permitted_grant(params, &client)?;
     let ctx = grants::GrantContext {
         state,
         client: &client,
         secret: secret.as_deref(),
         params,
-        echo_state,
+        echo_state: params.get("state")?.map(str::to_string),
     };
     let response = match grant_type {
         GrantType::AuthorizationCode => grants::authorization_code(&ctx).await?,
         GrantType::RefreshToken => grants::refresh_token(&ctx).await?,
         GrantType::ClientCredentials => grants::client_credentials(&ctx).await?,
         GrantType::Implicit => {
-            return Err(OAuthError::new(
+            let error = OAuthError::new(
                 ErrorCode::UnsupportedGrantType,
                 "implicit is not a token grant",
-            ))
+            );
+            return Err(error);
         }
     };
     Ok((grant_type, response))

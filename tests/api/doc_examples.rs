@@ -305,7 +305,13 @@ async fn the_token_errors_in_errors_md_are_what_the_server_answers() {
         .unwrap();
     stale.code_hash = vzconnect::crypto::hash_token("an-expired-code");
     stale.expires_at = stale.issued_at - 1;
-    app.store.create_auth_code(stale).await.unwrap();
+    app.store
+        .issue_authorization(vzconnect::store::IssuedAuthorization {
+            code: Some(stale),
+            grant: None,
+        })
+        .await
+        .unwrap();
     let expired = app
         .token(
             &app.web,

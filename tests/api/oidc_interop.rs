@@ -365,23 +365,35 @@ async fn discovery_advertises_only_what_works() {
 }
 
 #[tokio::test]
-async fn rotated_keys_sign_at_once_and_old_tokens_still_verify() {
-    let app = spawn_app().await;
+async fn rotated_keys_sign_after_the_reload_interval_and_old_tokens_still_verify() {
+    use vzconnect::clock::{Clock, SystemClock};
+    let clock = FixedClock::at(SystemClock.now());
+    let app = spawn_app_with(Options {
+        clock: Some(clock.clone()),
+        ..Options::default()
+    })
+    .await;
+    let signed_kid = |token: &Value| {
+        let token = token["id_token"].as_str().unwrap();
+        decode_header(token).unwrap().kid.unwrap()
+    };
     let code = app.code_for(&app.web, "openid").await;
     let before: Value = app.redeem(&app.web, &code).await.json().await.unwrap();
     let old_token = before["id_token"].as_str().unwrap().to_string();
-    let old_kid = decode_header(&old_token).unwrap().kid.unwrap();
+    let old_kid = signed_kid(&before);
 
     app.cli(&["keys", "rotate"]);
 
+    // The loaded ring signs until the store is looked at again...
+    let code = app.code_for(&app.web, "openid").await;
+    let cached: Value = app.redeem(&app.web, &code).await.json().await.unwrap();
+    assert_eq!(signed_kid(&cached), old_kid, "the cached ring still signs");
+    // ...which happens once the reload interval has passed.
+    clock.advance(vzconnect::web::KEY_RELOAD_SECONDS);
     let code = app.code_for(&app.web, "openid").await;
     let after: Value = app.redeem(&app.web, &code).await.json().await.unwrap();
     let new_token = after["id_token"].as_str().unwrap();
-    assert_ne!(
-        decode_header(new_token).unwrap().kid.unwrap(),
-        old_kid,
-        "the new key signs at once"
-    );
+    assert_ne!(signed_kid(&after), old_kid, "the new key signs");
     verify_with_jwks(&app, new_token, &app.web.id).await;
     verify_with_jwks(&app, &old_token, &app.web.id).await;
     let jwks: Value = app

@@ -1,11 +1,35 @@
-//! The SQLite store on its own: purging keeps everything that can still be used.
+//! The SQLite store on its own: purging keeps everything that can still be used, and one
+//! authorization response is written whole or not at all.
 
-use vzconnect::domain::records::{AuthCode, NewAccessToken, NewRefreshToken, NewTokens, Session};
+use vzconnect::domain::records::{
+    AuthCode, IssuedAuthorization, NewAccessToken, NewRefreshToken, NewTokens, Session,
+};
 use vzconnect::domain::{ClientId, ScopeSet};
 use vzconnect::oauth::tokens;
 use vzconnect::store::Store;
 
 use crate::helpers::*;
+
+/// An unredeemed code for `openid`, issued 60 seconds before it expires.
+fn auth_code(hash: &str, client: &ClientId, user_id: i64, expires_at: i64) -> AuthCode {
+    AuthCode {
+        code_hash: hash.into(),
+        client_id: client.clone(),
+        user_id,
+        redirect_uri: REDIRECT_URI.into(),
+        redirect_uri_explicit: true,
+        scope: "openid".into(),
+        fields: None,
+        code_challenge: None,
+        nonce: None,
+        sid: None,
+        claims: None,
+        auth_time: 0,
+        issued_at: expires_at.saturating_sub(60),
+        expires_at,
+        redeemed: false,
+    }
+}
 
 #[tokio::test]
 async fn purge_deletes_only_what_expired() {
@@ -25,24 +49,11 @@ async fn purge_deletes_only_what_expired() {
         store.create_session(session, None).await.unwrap();
     }
     for (hash, expires_at) in [("code-old", now - 86_401), ("code-recent", now - 10)] {
-        let code = AuthCode {
-            code_hash: hash.into(),
-            client_id: client.clone(),
-            user_id: alice.id,
-            redirect_uri: REDIRECT_URI.into(),
-            redirect_uri_explicit: true,
-            scope: "openid".into(),
-            fields: None,
-            code_challenge: None,
-            nonce: None,
-            sid: None,
-            claims: None,
-            auth_time: 0,
-            issued_at: expires_at - 60,
-            expires_at,
-            redeemed: false,
+        let issued = IssuedAuthorization {
+            code: Some(auth_code(hash, &client, alice.id, expires_at)),
+            grant: None,
         };
-        store.create_auth_code(code).await.unwrap();
+        store.issue_authorization(issued).await.unwrap();
     }
     let scope = ScopeSet::parse("openid").unwrap();
     for (name, expires_at) in [("expired", now - 1), ("valid", now + 1)] {
@@ -182,4 +193,30 @@ fn every_foreign_key_and_expiry_the_purge_follows_is_indexed() {
             "{table}.{column}: {plan:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn an_authorization_response_is_written_whole_or_not_at_all() {
+    let app = spawn_app().await;
+    let store = &app.store;
+    let alice = store.find_login("alice").unwrap().unwrap().0;
+    let client = ClientId::parse(&app.web.id).unwrap();
+    let scope = ScopeSet::parse("openid").unwrap();
+    let grant = tokens::new_grant(&client, Some(alice.id), &scope, None, 0);
+    let minted = tokens::mint(&grant.id, &scope, 0, false);
+    let hybrid = |hash: &str| IssuedAuthorization {
+        code: Some(auth_code(hash, &client, alice.id, i64::MAX)),
+        grant: Some((grant.clone(), minted.stored.clone())),
+    };
+    store.issue_authorization(hybrid("first")).await.unwrap();
+    assert!(store.find_auth_code("first").unwrap().is_some());
+    let before = app.db_snapshot();
+    // The same grant again fails on its second insert: the code before it must not stay.
+    assert!(store.issue_authorization(hybrid("second")).await.is_err());
+    assert!(store.find_auth_code("second").unwrap().is_none());
+    assert_eq!(
+        app.db_snapshot(),
+        before,
+        "a failed response writes nothing"
+    );
 }

@@ -3,7 +3,9 @@
 
 use super::Rejection;
 use crate::clock::UnixTime;
-use crate::domain::records::{AuthCode, Client};
+use crate::domain::records::{AuthCode, Client, Grant};
+use crate::domain::ScopeSet;
+use crate::oauth::tokens::{self, SignIn};
 use crate::oauth::{pkce, OAuthError};
 
 /// The token request's own parameters for this grant.
@@ -13,14 +15,45 @@ pub struct CodeRequest<'a> {
     pub code_verifier: Option<&'a str>,
 }
 
-/// Decides whether `code` may be exchanged by `client`.
+/// What a code is exchanged for: the grant its tokens belong to, and their scope.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub grant: Grant,
+    pub scope: ScopeSet,
+    /// The authorization request's `nonce`, for the id_token.
+    pub nonce: Option<String>,
+}
+
+/// Decides whether `code` may be exchanged by `client`, and for what.
 pub fn check(
     code: Option<&AuthCode>,
     client: &Client,
     request: &CodeRequest<'_>,
     now: UnixTime,
-) -> Result<(), Rejection> {
+) -> Result<Exchange, Rejection> {
     let code = code.ok_or_else(|| OAuthError::invalid_grant("the code is not valid"))?;
+    verify(code, client, request, now)?;
+    let scope = ScopeSet::parse(&code.scope).map_err(OAuthError::invalid_scope)?;
+    let sign_in = SignIn {
+        user_id: code.user_id,
+        auth_time: code.auth_time,
+        sid: code.sid.clone(),
+        claims: code.claims.clone(),
+    };
+    let fields = code.fields.clone();
+    Ok(Exchange {
+        grant: tokens::new_user_grant(&client.client_id, sign_in, &scope, fields, now),
+        scope,
+        nonce: code.nonce.clone(),
+    })
+}
+
+fn verify(
+    code: &AuthCode,
+    client: &Client,
+    request: &CodeRequest<'_>,
+    now: UnixTime,
+) -> Result<(), Rejection> {
     if code.client_id != client.client_id {
         return Err(OAuthError::invalid_grant("the code was issued to another client").into());
     }
@@ -97,7 +130,7 @@ mod tests {
         }
     }
 
-    fn error(result: Result<(), Rejection>) -> String {
+    fn error(result: Result<Exchange, Rejection>) -> String {
         match result {
             Err(Rejection::Invalid(e)) => e.description,
             other => panic!("expected invalid_grant, got {other:?}"),
@@ -108,10 +141,11 @@ mod tests {
 
     #[test]
     fn a_live_code_with_matching_redirect_uri_is_accepted() {
-        assert_eq!(
-            check(Some(&code(None)), &client("c1"), &request(URI, None), 159),
-            Ok(())
-        );
+        let exchange = check(Some(&code(None)), &client("c1"), &request(URI, None), 159).unwrap();
+        assert_eq!(exchange.scope.to_string(), "openid");
+        let grant = exchange.grant;
+        assert_eq!((grant.user_id, grant.auth_time), (Some(1), Some(0)));
+        assert_eq!((grant.client_id.as_str(), grant.created_at), ("c1", 159));
     }
 
     #[test]
@@ -139,8 +173,8 @@ mod tests {
         let mut c = code(None);
         c.redeemed = true;
         assert_eq!(
-            check(Some(&c), &client("c1"), &request(URI, None), 100),
-            Err(Rejection::Reused)
+            check(Some(&c), &client("c1"), &request(URI, None), 100).unwrap_err(),
+            Rejection::Reused
         );
     }
 
@@ -148,7 +182,7 @@ mod tests {
     fn pkce_is_bound_to_the_code() {
         let c = code(Some(CHALLENGE));
         let ok = check(Some(&c), &client("c1"), &request(URI, Some(VERIFIER)), 100);
-        assert_eq!(ok, Ok(()));
+        assert!(ok.is_ok());
         let wrong = "x".repeat(43);
         assert!(error(check(
             Some(&c),

@@ -6,6 +6,7 @@ pub mod client_credentials;
 pub mod refresh_token;
 
 use super::{ErrorCode, OAuthError, Params};
+use crate::domain::records::Client;
 use crate::domain::GrantType;
 
 /// Why a grant was refused.
@@ -71,6 +72,21 @@ pub fn requested_grant_type(params: &Params) -> Result<GrantType, OAuthError> {
     Ok(grant)
 }
 
+/// The grant a token request asks for, when `client` is registered for it.
+pub fn permitted_grant(params: &Params, client: &Client) -> Result<GrantType, OAuthError> {
+    let grant_type = requested_grant_type(params)?;
+    if !client.allows(grant_type) {
+        return Err(OAuthError::new(
+            ErrorCode::UnauthorizedClient,
+            format!(
+                "this client is not registered for the {} grant",
+                grant_type.as_str()
+            ),
+        ));
+    }
+    Ok(grant_type)
+}
+
 /// A client for the grants' unit tests.
 #[cfg(test)]
 pub(crate) fn test_client(id: &str, public: bool) -> crate::domain::records::Client {
@@ -123,5 +139,18 @@ mod tests {
             ErrorCode::UnsupportedGrantType
         );
         assert_eq!(grant("").unwrap_err().code, ErrorCode::InvalidRequest);
+    }
+
+    #[test]
+    fn a_client_uses_only_the_grants_it_is_registered_for() {
+        let client = test_client("site", false);
+        let code = Params::parse("grant_type=authorization_code");
+        assert_eq!(
+            permitted_grant(&code, &client).unwrap(),
+            GrantType::AuthorizationCode
+        );
+        let credentials = Params::parse("grant_type=client_credentials");
+        let refused = permitted_grant(&credentials, &client).unwrap_err();
+        assert_eq!(refused.code, ErrorCode::UnauthorizedClient);
     }
 }

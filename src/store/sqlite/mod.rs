@@ -360,8 +360,19 @@ impl Store for SqliteStore {
         self.write(move |c| sessions::save_consent(c, &consent))
     }
 
-    fn create_auth_code(&self, code: AuthCode) -> StoreFuture<()> {
-        self.write(move |c| tokens::create_auth_code(c, &code))
+    fn issue_authorization(&self, issued: IssuedAuthorization) -> StoreFuture<()> {
+        self.write(move |c| {
+            if let Some(code) = &issued.code {
+                tokens::create_auth_code(c, code)?;
+            }
+            match &issued.grant {
+                Some((grant, new)) => {
+                    tokens::insert_grant(c, grant)?;
+                    tokens::insert_tokens(c, new)
+                }
+                None => Ok(()),
+            }
+        })
     }
     fn find_auth_code(&self, code_hash: &str) -> StoreResult<Option<AuthCode>> {
         self.read(|c| tokens::find_auth_code(c, code_hash))
