@@ -8,8 +8,9 @@ use super::keys::subject_for;
 use super::AppState;
 use crate::auth::session::sid;
 use crate::crypto::random_token;
-use crate::domain::records::User;
-use crate::oidc::id_token::sign_jwt;
+use crate::domain::records::{Client, User};
+use crate::oidc::id_token::{sign_jwt, SignError};
+use crate::oidc::keys::KeyRing;
 use crate::oidc::logout_token;
 use crate::outbound::OutboundError;
 
@@ -21,7 +22,6 @@ pub fn notify(state: &AppState, session_hash: &str, user: &User) {
         Ok(clients) => clients,
         Err(e) => return log::warn!("back-channel logout: {e}"),
     };
-    let now = state.clock.now();
     let ring = state.keys.ring(state.store.as_ref(), &state.key);
     for client_id in clients {
         let Ok(Some(client)) = state.store.find_client(&client_id) else {
@@ -30,51 +30,68 @@ pub fn notify(state: &AppState, session_hash: &str, user: &User) {
         let Some(uri) = client.backchannel_logout_uri.clone() else {
             continue;
         };
-        let sub = subject_for(state, &client, user);
-        let claims = logout_token::claims(
-            &state.issuer,
-            client_id.as_str(),
-            sub.as_str(),
-            &sid,
-            random_token(16),
-            now,
-        );
-        let secret = client_secret(state, &client);
-        let token = match sign_jwt(
-            &claims,
-            Some("logout+jwt"),
-            client.id_token_alg,
-            &ring,
-            secret.as_deref(),
-        ) {
-            Ok(token) => token,
+        match logout_token_for(state, &ring, &client, user, &sid) {
+            Ok(token) => deliver(state, uri.as_str().to_string(), token),
+            Err(e) => log::error!("logout token for {client_id}: {e}"),
+        }
+    }
+}
+
+/// Tells the sites of each ended session in `sessions` (their id hashes).
+pub fn notify_each(state: &AppState, sessions: &[String], user: &User) {
+    for session_hash in sessions {
+        notify(state, session_hash, user);
+    }
+}
+
+/// The signed logout token that tells `client` the session `sid` of `user` ended.
+fn logout_token_for(
+    state: &AppState,
+    ring: &KeyRing,
+    client: &Client,
+    user: &User,
+    sid: &str,
+) -> Result<String, SignError> {
+    let sub = subject_for(state, client, user);
+    let claims = logout_token::claims(
+        &state.issuer,
+        client.client_id.as_str(),
+        sub.as_str(),
+        sid,
+        random_token(16),
+        state.clock.now(),
+    );
+    let secret = client_secret(state, client);
+    sign_jwt(
+        &claims,
+        Some("logout+jwt"),
+        client.id_token_alg,
+        ring,
+        secret.as_deref(),
+    )
+}
+
+/// POSTs `token` to `uri` in the background and counts how it went.
+fn deliver(state: &AppState, uri: String, token: String) {
+    let outbound = state.outbound.clone();
+    let metrics = state.metrics.clone();
+    actix_web::rt::spawn(async move {
+        let sent = outbound.post_form(&uri, &[("logout_token", &token)]).await;
+        let result = match sent {
+            Ok(status) if status.is_success() => "delivered",
+            Ok(status) => {
+                log::warn!("back-channel logout to {uri}: {status}");
+                "rejected"
+            }
+            Err(e @ OutboundError::Refused(_)) => {
+                log::warn!("back-channel logout to {uri}: {e}");
+                "refused"
+            }
             Err(e) => {
-                log::error!("logout token for {client_id}: {e}");
-                continue;
+                log::warn!("back-channel logout to {uri}: {e}");
+                "failed"
             }
         };
-        let outbound = state.outbound.clone();
-        let metrics = state.metrics.clone();
-        actix_web::rt::spawn(async move {
-            let sent = outbound
-                .post_form(uri.as_str(), &[("logout_token", &token)])
-                .await;
-            let result = match sent {
-                Ok(status) if status.is_success() => "delivered",
-                Ok(status) => {
-                    log::warn!("back-channel logout to {uri}: {status}");
-                    "rejected"
-                }
-                Err(e @ OutboundError::Refused(_)) => {
-                    log::warn!("back-channel logout to {uri}: {e}");
-                    "refused"
-                }
-                Err(e) => {
-                    log::warn!("back-channel logout to {uri}: {e}");
-                    "failed"
-                }
-            };
-            metrics.outbound(result);
-        });
-    }
+        metrics.outbound(result);
+    });
 }

@@ -10,14 +10,14 @@ use super::cookies::with_csrf;
 use super::error::AppError;
 use super::extract::{CsrfForm, SignedIn, WithCsrf};
 use super::pages::{DeveloperClientPage, DevelopersPage, PortalClient};
-use super::register::register;
+use super::register::{register, reregister};
 use super::responses::{html, see_other};
 use super::{audit, i18n, router, AppState};
 use crate::crypto::random_token;
 use crate::domain::audit::AuditKind;
 use crate::domain::records::{Client, User};
 use crate::domain::ClientId;
-use crate::oauth::registration::ClientMetadata;
+use crate::oauth::registration::{ClientMetadata, RegistrationError};
 
 /// What a handler of the portal answers.
 type Answer = Result<HttpResponse, AppError>;
@@ -71,12 +71,6 @@ pub struct ClientForm {
 
 impl ClientForm {
     fn metadata(&self) -> ClientMetadata {
-        let grants = [
-            (&self.authorization_code, "authorization_code"),
-            (&self.refresh_token, "refresh_token"),
-            (&self.implicit, "implicit"),
-            (&self.client_credentials, "client_credentials"),
-        ];
         let text = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
         ClientMetadata {
             client_name: Some(self.name.clone()),
@@ -88,37 +82,49 @@ impl ClientForm {
                 .split_whitespace()
                 .map(str::to_string)
                 .collect(),
-            grant_types: grants
-                .iter()
-                .filter(|(on, _)| on.is_some())
-                .map(|(_, g)| g.to_string())
-                .collect(),
-            token_endpoint_auth_method: Some(
-                if self.client_type == "public" {
-                    "none"
-                } else {
-                    "client_secret_basic"
-                }
-                .into(),
-            ),
+            grant_types: self.grant_types(),
+            token_endpoint_auth_method: Some(self.auth_method().into()),
             signature_method: text(&self.signature_method),
             ..ClientMetadata::default()
+        }
+    }
+
+    /// The grant types ticked on the form.
+    fn grant_types(&self) -> Vec<String> {
+        let grants = [
+            (&self.authorization_code, "authorization_code"),
+            (&self.refresh_token, "refresh_token"),
+            (&self.implicit, "implicit"),
+            (&self.client_credentials, "client_credentials"),
+        ];
+        grants
+            .iter()
+            .filter(|(on, _)| on.is_some())
+            .map(|(_, g)| g.to_string())
+            .collect()
+    }
+
+    /// A public client authenticates with nothing; a confidential one with its secret.
+    fn auth_method(&self) -> &'static str {
+        match self.client_type.as_str() {
+            "public" => "none",
+            _ => "client_secret_basic",
         }
     }
 }
 
 /// `GET /developers`.
 pub async fn developers_get(req: HttpRequest, state: web::Data<AppState>, me: SignedIn) -> Answer {
-    list(&req, &state, &me.user, None, StatusCode::OK)
+    list(&req, &state, &me.user, None)
 }
 
-fn list(
-    req: &HttpRequest,
-    state: &AppState,
-    user: &User,
-    error: Option<&str>,
-    status: StatusCode,
-) -> Answer {
+/// The portal's page: the person's sites and the registration form, with what is wrong with
+/// the form just sent (a 422) if anything is.
+fn list(req: &HttpRequest, state: &AppState, user: &User, error: Option<&str>) -> Answer {
+    let status = match error {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
+    };
     let clients: Vec<PortalClient> = state
         .store
         .list_owned_clients(user.id)?
@@ -146,19 +152,11 @@ pub async fn developers_post(
     me: SignedIn,
 ) -> Answer {
     let user = me.user;
-    let (mut client, secret) =
-        match register(&state, form.metadata(), None, state.clock.now()).await {
-            Ok(created) => created,
-            Err(e) => {
-                return list(
-                    &req,
-                    &state,
-                    &user,
-                    Some(&format!("{}: {}.", e.field, e.message)),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-            }
-        };
+    let created = register(&state, form.metadata(), None, state.clock.now()).await;
+    let (mut client, secret) = match created {
+        Ok(created) => created,
+        Err(e) => return list(&req, &state, &user, Some(&refusal(&e))),
+    };
     client.owner = Some(user.id);
     client.seal_secret(&state.key, secret.as_deref());
     state.store.create_client(client.clone()).await?;
@@ -167,51 +165,85 @@ pub async fn developers_post(
         .site(client.client_id.as_str())
         .detail("developer portal");
     audit::record(&state, &req, registered).await;
-    Ok(detail(
-        &req,
-        &state,
-        &client,
-        secret.as_deref(),
-        None,
-        StatusCode::CREATED,
-    ))
+    let created = Shown::Created(secret.as_deref());
+    Ok(detail(&req, &state, &client, created))
 }
 
-fn detail(
-    req: &HttpRequest,
-    state: &AppState,
-    client: &Client,
-    secret: Option<&str>,
-    error: Option<&str>,
-    status: StatusCode,
-) -> HttpResponse {
+/// What a registration refused, as the form shows it.
+fn refusal(e: &RegistrationError) -> String {
+    format!("{}: {}.", e.field, e.message)
+}
+
+/// Why the client page is shown, which decides its status and what it adds to the client.
+enum Shown<'a> {
+    /// Looked at, or saved.
+    Client,
+    /// Just registered, with its secret if it has one.
+    Created(Option<&'a str>),
+    /// With its new secret.
+    Rotated(&'a str),
+    /// The edit form again, with what is wrong with it.
+    Refused(&'a str),
+}
+
+impl Shown<'_> {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::Created(_) => StatusCode::CREATED,
+            Self::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Client | Self::Rotated(_) => StatusCode::OK,
+        }
+    }
+
+    fn secret(&self) -> Option<&str> {
+        match self {
+            Self::Created(secret) => *secret,
+            Self::Rotated(secret) => Some(secret),
+            Self::Client | Self::Refused(_) => None,
+        }
+    }
+
+    fn error(&self) -> Option<&str> {
+        match self {
+            Self::Refused(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// The page of one client: its values, a quickstart with them, and what `shown` adds.
+fn detail(req: &HttpRequest, state: &AppState, client: &Client, shown: Shown<'_>) -> HttpResponse {
     let redirect = client
         .redirect_uris
         .first()
         .map(|u| u.as_str().to_string())
         .unwrap_or_default();
-    let authorize =
-        url::form_urlencoded::Serializer::new(format!("{}{}?", state.issuer, router::AUTHORIZE))
-            .append_pair("response_type", "code")
-            .append_pair("client_id", client.client_id.as_str())
-            .append_pair("redirect_uri", &redirect)
-            .append_pair("scope", "openid profile email")
-            .append_pair("state", "xyz")
-            .finish();
+    let authorize = quickstart_authorize_url(&state.issuer, client, &redirect);
     let token_url = format!("{}{}", state.issuer, router::TOKEN);
     with_csrf(req, state, |csrf| {
         let page = DeveloperClientPage {
             t: i18n::choose(None, req),
             csrf_token: csrf,
             client: line(client),
-            secret,
-            error,
+            secret: shown.secret(),
+            error: shown.error(),
             authorize_url: &authorize,
             token_url: &token_url,
             redirect_uri: &redirect,
         };
-        html(status, &page)
+        html(shown.status(), &page)
     })
+}
+
+/// The quickstart's authorization request, with the client's real values.
+fn quickstart_authorize_url(issuer: &str, client: &Client, redirect: &str) -> String {
+    url::form_urlencoded::Serializer::new(format!("{issuer}{}?", router::AUTHORIZE))
+        .append_pair("response_type", "code")
+        .append_pair("client_id", client.client_id.as_str())
+        .append_pair("redirect_uri", redirect)
+        .append_pair("scope", "openid profile email")
+        .append_pair("state", "xyz")
+        .finish()
 }
 
 /// The person's own client `id`, or the page that refuses.
@@ -238,7 +270,7 @@ pub async fn client_get(
     me: SignedIn,
 ) -> Answer {
     let client = owned(&state, &me.user, &path)?;
-    Ok(detail(&req, &state, &client, None, None, StatusCode::OK))
+    Ok(detail(&req, &state, &client, Shown::Client))
 }
 
 /// Query of the client actions.
@@ -270,35 +302,15 @@ pub async fn client_post(
     let current = owned(&state, &me.user, &path)?;
     let mut metadata = form.metadata();
     metadata.token_endpoint_auth_method = Some(current.auth_method.as_str().into());
-    let updated = register(
-        &state,
-        metadata,
-        Some(current.client_id.clone()),
-        current.created_at,
-    )
-    .await;
-    let (mut client, _) = match updated {
-        Ok(updated) => updated,
+    let client = match reregister(&state, metadata, &current).await {
+        Ok(client) => client,
         Err(e) => {
-            return Ok(detail(
-                &req,
-                &state,
-                &current,
-                None,
-                Some(&format!("{}: {}.", e.field, e.message)),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
+            let error = refusal(&e);
+            return Ok(detail(&req, &state, &current, Shown::Refused(&error)));
         }
     };
-    client.sealed_secret = current.sealed_secret.clone();
-    client.owner = current.owner;
-    // A review covers where the site sends people: changing that needs a new review.
-    client.verified = current.verified
-        && client.redirect_uris == current.redirect_uris
-        && client.post_logout_redirect_uris == current.post_logout_redirect_uris;
-    client.registration_token_hash = current.registration_token_hash.clone();
     state.store.update_client(client.clone()).await?;
-    Ok(detail(&req, &state, &client, None, None, StatusCode::OK))
+    Ok(detail(&req, &state, &client, Shown::Client))
 }
 
 /// `POST /developers/{client_id}/secret`: a new secret, shown once; the old one stops working.
@@ -322,14 +334,7 @@ pub async fn rotate_post(
     let rotated =
         audit::event(&state, AuditKind::ClientSecretRotated).site(client.client_id.as_str());
     audit::record(&state, &req, rotated).await;
-    Ok(detail(
-        &req,
-        &state,
-        &client,
-        Some(&secret),
-        None,
-        StatusCode::OK,
-    ))
+    Ok(detail(&req, &state, &client, Shown::Rotated(&secret)))
 }
 
 /// `POST /developers/{client_id}/delete`: removes the site and revokes everything issued to it.

@@ -54,7 +54,21 @@ fn page_with(
     let Some(current) = page(slug) else {
         return error_page(StatusCode::NOT_FOUND, "There is no such page in the docs.");
     };
-    let nav = pages()
+    html(
+        StatusCode::OK,
+        &DocsPage {
+            title: &current.title,
+            nav: nav(&current.slug),
+            html: &current.html,
+            demo,
+            playground,
+        },
+    )
+}
+
+/// The sidebar: every page, `current` marked.
+fn nav(current: &str) -> Vec<NavItem<'static>> {
+    pages()
         .iter()
         .map(|p| NavItem {
             href: if p.slug == "index" {
@@ -63,17 +77,7 @@ fn page_with(
                 format!("/docs/{}", p.slug)
             },
             title: &p.title,
-            current: p.slug == current.slug,
+            current: p.slug == current,
         })
-        .collect();
-    html(
-        StatusCode::OK,
-        &DocsPage {
-            title: &current.title,
-            nav,
-            html: &current.html,
-            demo,
-            playground,
-        },
-    )
+        .collect()
 }

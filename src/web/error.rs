@@ -159,3 +159,15 @@ impl ResponseError for AppError {
         }
     }
 }
+
+impl AppError {
+    /// The 500 page for a failure on our side outside the store (hashing a password, sending
+    /// a mail): like a store failure, nothing of it is shown.
+    pub fn internal() -> Self {
+        Self::Page {
+            lang: Lang::En,
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: "Something went wrong on our side. Please try again.".into(),
+        }
+    }
+}

@@ -4,8 +4,10 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use super::cookies::with_csrf;
+use super::error::AppError;
 use super::pages::HomePage;
-use super::responses::{html, store_failure};
+use super::responses::html;
 use super::{cookies, i18n, router, AppState};
 use actix_web::http::header::{HeaderName, HeaderValue};
 
@@ -13,37 +15,34 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 const POCO_SERVICE: &str = "http://portablecontacts.net/spec/1.0";
 
 /// `GET /`.
-pub async fn home_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let user = match cookies::current_user(&req, &state) {
-        Ok(found) => found.map(|(_, user)| user),
-        Err(e) => return store_failure(&e),
-    };
-    let (csrf_token, cookie) = cookies::csrf_token(&req, &state);
-    let page = HomePage {
-        t: i18n::choose(None, &req),
-        user_name: user.as_ref().map(|u| u.display_name()),
-        csrf_token: &csrf_token,
-        demo: state.demo,
-    };
-    let mut response = html(StatusCode::OK, &page);
+pub async fn home_get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let user = cookies::current_user(&req, &state)?.map(|(_, user)| user);
+    let mut response = with_csrf(&req, &state, |csrf_token| {
+        let page = HomePage {
+            t: i18n::choose(None, &req),
+            user_name: user.as_ref().map(|u| u.display_name()),
+            csrf_token,
+            demo: state.demo,
+        };
+        html(StatusCode::OK, &page)
+    });
+    offer_poco_discovery(&mut response, &state.issuer);
+    Ok(response)
+}
+
+/// Portable Contacts discovery from the issuer (Draft C §4): a Link header and XRDS-Simple.
+fn offer_poco_discovery(response: &mut HttpResponse, issuer: &str) {
+    let link = format!("<{issuer}{}>; rel=\"{POCO_SERVICE}\"", router::POCO_BASE);
+    let xrds = format!("{issuer}{}", router::XRDS);
     let headers = response.headers_mut();
-    // Portable Contacts discovery from the issuer (Draft C §4): a Link header and XRDS-Simple.
-    let link = format!(
-        "<{}{}>; rel=\"{}\"",
-        state.issuer,
-        router::POCO_BASE,
-        POCO_SERVICE
-    );
-    let xrds = format!("{}{}", state.issuer, router::XRDS);
     for (name, value) in [("link", link), ("x-xrds-location", xrds)] {
         if let Ok(value) = HeaderValue::from_str(&value) {
             headers.insert(HeaderName::from_static(name), value);
         }
     }
-    if let Some(cookie) = cookie {
-        let _ = response.add_cookie(&cookie);
-    }
-    response
 }
 
 /// `GET /xrds`: XRDS-Simple naming the Portable Contacts base URL.

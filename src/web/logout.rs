@@ -9,11 +9,14 @@ use serde::Deserialize;
 
 use super::authorization_response::confirm_leaving;
 use super::authorize::client_secret;
+use super::cookies::with_csrf;
+use super::error::AppError;
 use super::extract::{CsrfForm, WithCsrf};
 use super::pages::LogoutPage;
-use super::responses::{error_page, html, see_other, store_failure};
+use super::responses::{html, see_other};
 use super::{audit, backchannel, cookies, i18n, router, AppState};
 use crate::domain::audit::AuditKind;
+use crate::domain::records::{Client, Session, User};
 use crate::domain::ClientId;
 use crate::oauth::redirect::AuthorizationResponse;
 use crate::oauth::Params;
@@ -29,11 +32,31 @@ struct Destination {
     verified: bool,
 }
 
+impl Destination {
+    /// The registered URI with `state` added to its query.
+    fn location(&self) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        if let Some(value) = &self.state {
+            query.append_pair("state", value);
+        }
+        let query = query.finish();
+        match (query.is_empty(), self.uri.contains('?')) {
+            (true, _) => self.uri.clone(),
+            (false, true) => format!("{}&{query}", self.uri),
+            (false, false) => format!("{}?{query}", self.uri),
+        }
+    }
+}
+
+/// The page that refuses a logout request: it names what is wrong for the site's developer.
+fn refused(message: impl Into<String>) -> AppError {
+    AppError::bad_request(i18n::Lang::En, message)
+}
+
 /// Validates `post_logout_redirect_uri` for the client named by `client_id` or by the
-/// `id_token_hint`'s audience. `Err` is a message for an error page: an unregistered URI is
-/// never redirected to.
-fn destination(state: &AppState, params: &Params) -> Result<Option<Destination>, String> {
-    let get = |name: &str| params.get(name).map_err(|e| e.description);
+/// `id_token_hint`'s audience. An unregistered URI is never redirected to.
+fn destination(state: &AppState, params: &Params) -> Result<Option<Destination>, AppError> {
+    let get = |name: &str| params.get(name).map_err(|e| refused(e.description));
     let Some(uri) = get("post_logout_redirect_uri")? else {
         return Ok(None);
     };
@@ -41,23 +64,16 @@ fn destination(state: &AppState, params: &Params) -> Result<Option<Destination>,
     let client_id = get("client_id")?
         .map(str::to_string)
         .or_else(|| hint.and_then(unverified_audience))
-        .ok_or("post_logout_redirect_uri needs client_id or id_token_hint.")?;
-    let client = ClientId::parse(&client_id)
-        .ok()
-        .and_then(|id| state.store.find_client(&id).ok().flatten())
-        .ok_or("The site asking for the logout is not registered.")?;
-    if let Some(hint) = hint {
-        let keys = state.store.list_signing_keys().map_err(|e| e.to_string())?;
-        let secret = client_secret(state, &client);
-        hint_subject(hint, &keys, &state.issuer, &client_id, secret.as_deref())
-            .ok_or("The id_token_hint was not issued by this server to this site.")?;
-    }
+        .ok_or_else(|| refused("post_logout_redirect_uri needs client_id or id_token_hint."))?;
+    let client = asking_site(state, &client_id, hint)?;
     if !client
         .post_logout_redirect_uris
         .iter()
         .any(|u| u.as_str() == uri)
     {
-        return Err("The post_logout_redirect_uri is not registered for this site.".into());
+        return Err(refused(
+            "The post_logout_redirect_uri is not registered for this site.",
+        ));
     }
     Ok(Some(Destination {
         client_id,
@@ -68,27 +84,45 @@ fn destination(state: &AppState, params: &Params) -> Result<Option<Destination>,
     }))
 }
 
-/// `GET /logout`: the confirmation page.
-pub async fn logout_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let params = Params::parse(req.query_string());
-    let destination = match destination(&state, &params) {
-        Ok(destination) => destination,
-        Err(message) => return error_page(StatusCode::BAD_REQUEST, &message),
-    };
-    let (csrf_token, cookie) = cookies::csrf_token(&req, &state);
-    let page = LogoutPage {
-        t: i18n::choose(params.get("ui_locales").ok().flatten(), &req),
-        csrf_token: &csrf_token,
-        client_id: destination.as_ref().map(|d| d.client_id.as_str()),
-        client_name: destination.as_ref().map(|d| d.client_name.as_str()),
-        post_logout_redirect_uri: destination.as_ref().map(|d| d.uri.as_str()),
-        state: destination.as_ref().and_then(|d| d.state.as_deref()),
-    };
-    let mut response = html(StatusCode::OK, &page);
-    if let Some(cookie) = cookie {
-        let _ = response.add_cookie(&cookie);
+/// The registered client `client_id`; an id_token `hint` must be one this server issued to it.
+fn asking_site(state: &AppState, client_id: &str, hint: Option<&str>) -> Result<Client, AppError> {
+    let client = ClientId::parse(client_id)
+        .ok()
+        .and_then(|id| state.store.find_client(&id).ok().flatten())
+        .ok_or_else(|| refused("The site asking for the logout is not registered."))?;
+    if let Some(hint) = hint {
+        let keys = state
+            .store
+            .list_signing_keys()
+            .map_err(|e| refused(e.to_string()))?;
+        let secret = client_secret(state, &client);
+        if hint_subject(hint, &keys, &state.issuer, client_id, secret.as_deref()).is_none() {
+            let message = "The id_token_hint was not issued by this server to this site.";
+            return Err(refused(message));
+        }
     }
-    response
+    Ok(client)
+}
+
+/// `GET /logout`: the confirmation page.
+pub async fn logout_get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let params = Params::parse(req.query_string());
+    let destination = destination(&state, &params)?;
+    let d = destination.as_ref();
+    Ok(with_csrf(&req, &state, |csrf_token| {
+        let page = LogoutPage {
+            t: i18n::choose(params.get("ui_locales").ok().flatten(), &req),
+            csrf_token,
+            client_id: d.map(|d| d.client_id.as_str()),
+            client_name: d.map(|d| d.client_name.as_str()),
+            post_logout_redirect_uri: d.map(|d| d.uri.as_str()),
+            state: d.and_then(|d| d.state.as_deref()),
+        };
+        html(StatusCode::OK, &page)
+    }))
 }
 
 /// The logout form.
@@ -106,65 +140,55 @@ impl WithCsrf for LogoutForm {
     }
 }
 
+impl LogoutForm {
+    /// The fields the form carried, as the parameters of an end-session request.
+    fn params(&self) -> Params {
+        let fields = [
+            ("client_id", &self.client_id),
+            ("post_logout_redirect_uri", &self.post_logout_redirect_uri),
+            ("state", &self.state),
+        ];
+        Params::from_pairs(
+            fields
+                .iter()
+                .filter_map(|(name, value)| value.as_ref().map(|v| (name.to_string(), v.clone())))
+                .collect(),
+        )
+    }
+}
+
 /// `POST /logout`.
 pub async fn logout_post(
     req: HttpRequest,
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<LogoutForm>,
-) -> HttpResponse {
-    let fields = [
-        ("client_id", &form.client_id),
-        ("post_logout_redirect_uri", &form.post_logout_redirect_uri),
-        ("state", &form.state),
-    ];
-    let params = Params::from_pairs(
-        fields
-            .iter()
-            .filter_map(|(name, value)| value.as_ref().map(|v| (name.to_string(), v.clone())))
-            .collect(),
-    );
-    let destination = match destination(&state, &params) {
-        Ok(destination) => destination,
-        Err(message) => return error_page(StatusCode::BAD_REQUEST, &message),
-    };
-    match cookies::current_user(&req, &state) {
-        Ok(Some((session, user))) => {
-            if let Err(e) = state.store.delete_session(&session.id_hash).await {
-                return store_failure(&e);
-            }
-            backchannel::notify(&state, &session.id_hash, &user);
-            let ended = audit::event(&state, AuditKind::SessionEnded).of(&user);
-            audit::record(&state, &req, ended).await;
-        }
-        Ok(None) => {}
-        Err(e) => return store_failure(&e),
+) -> Result<HttpResponse, AppError> {
+    let destination = destination(&state, &form.params())?;
+    if let Some((session, user)) = cookies::current_user(&req, &state)? {
+        end_session(&req, &state, &session, &user).await?;
     }
-    let (location, unreviewed) = match destination {
+    let mut response = match destination {
+        None => see_other(router::LOGIN),
+        Some(d) if d.verified => see_other(&d.location()),
         Some(d) => {
-            let mut query = url::form_urlencoded::Serializer::new(String::new());
-            if let Some(value) = &d.state {
-                query.append_pair("state", value);
-            }
-            let query = query.finish();
-            let location = match (query.is_empty(), d.uri.contains('?')) {
-                (true, _) => d.uri,
-                (false, true) => format!("{}&{query}", d.uri),
-                (false, false) => format!("{}?{query}", d.uri),
-            };
-            (location, (!d.verified).then_some(d.client_name))
+            let back = AuthorizationResponse::Redirect(d.location());
+            confirm_leaving(&req, &state, &d.client_name, &back, None)
         }
-        None => (router::LOGIN.to_string(), None),
-    };
-    let mut response = match unreviewed {
-        None => see_other(&location),
-        Some(site) => confirm_leaving(
-            &req,
-            &state,
-            &site,
-            &AuthorizationResponse::Redirect(location),
-            None,
-        ),
     };
     let _ = response.add_cookie(&cookies::expired_session_cookie(state.secure_cookies));
-    response
+    Ok(response)
+}
+
+/// Ends the browser's session and tells the sites that took part in it.
+async fn end_session(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &Session,
+    user: &User,
+) -> Result<(), AppError> {
+    state.store.delete_session(&session.id_hash).await?;
+    backchannel::notify(state, &session.id_hash, user);
+    let ended = audit::event(state, AuditKind::SessionEnded).of(user);
+    audit::record(state, req, ended).await;
+    Ok(())
 }

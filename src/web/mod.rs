@@ -2,6 +2,7 @@
 //! the store, and render the answer. The route table is in `router`.
 
 mod account;
+mod account_page;
 mod assets;
 mod audit;
 mod authorization_response;

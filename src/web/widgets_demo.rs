@@ -12,6 +12,7 @@ use super::matrix::{issue, verify};
 use super::pages::{DemoWidgetPage, WidgetDemo};
 use super::responses::{error_page, html};
 use super::{cookies, router, AppState};
+use crate::domain::records::UserId;
 use crate::matrix::WidgetInfo;
 use crate::oauth::Params;
 
@@ -72,11 +73,16 @@ pub async fn demo_credentials_post(req: HttpRequest, state: web::Data<AppState>)
         Ok(None) => return HttpResponse::Unauthorized().json(json!({ "error": "sign in first" })),
         Err(_) => return HttpResponse::ServiceUnavailable().finish(),
     };
+    mint(&state, user.id).await
+}
+
+/// Credentials for the demo widget, minted for `user`, as JSON.
+async fn mint(state: &AppState, user: UserId) -> HttpResponse {
     let widget = WidgetInfo {
         id: DEMO_WIDGET.into(),
         url: Some(format!("{}{}", state.issuer, router::DEMO_WIDGET)),
     };
-    match issue(&state, user.id, None, Some(widget)).await {
+    match issue(state, user, None, Some(widget)).await {
         Ok(credentials) => HttpResponse::Ok()
             .insert_header(("Cache-Control", "no-store"))
             .json(credentials),
