@@ -15,12 +15,15 @@ use super::responses::{html, see_other};
 use super::{issuer_host, AppState};
 use crate::auth::session::sid;
 use crate::domain::records::{Client, Session, User};
+use crate::domain::{ScopeSet, Sub};
 use crate::oauth::authorize::AuthorizationRequest;
 use crate::oauth::issue::{self, Approval, Issue};
 use crate::oauth::redirect::AuthorizationResponse;
 use crate::oauth::token_response::{self, ResponseContext};
 use crate::oauth::{ErrorCode, OAuthError};
 use crate::oidc::id_token::{person_claims, IdTokenClaims, Subject, TravelsWith};
+
+const NOT_ISSUED: &str = "the server could not issue a response";
 
 /// Issues what the client asked for and sends the browser back to it.
 pub(super) async fn respond(
@@ -49,18 +52,8 @@ pub(super) async fn respond(
     let params = answer
         .params(&issued, &approval, now)
         .map_err(|e| fail(&e))?;
-    if state
-        .store
-        .issue_authorization(issued.records())
-        .await
-        .is_err()
-    {
-        let error = OAuthError::new(
-            ErrorCode::ServerError,
-            "the server could not issue a response",
-        );
-        return Err(fail(&error));
-    }
+    let written = state.store.issue_authorization(issued.records()).await;
+    written.map_err(|_| fail(&OAuthError::new(ErrorCode::ServerError, NOT_ISSUED)))?;
     state.metrics.authorization(request.response_type.as_str());
     Ok(deliver(&request.target.response(&params, &state.issuer)))
 }
@@ -100,28 +93,36 @@ impl Answer<'_> {
             params.extend(response.fragment_params());
         }
         if let Some(by_scope) = &issued.id_token {
-            let subject = Subject {
-                extra: person_claims(self.user, &sub, by_scope, &self.request.claims.id_token),
-                sub,
-                auth_time: approval.auth_time,
-                nonce: self.request.nonce.clone(),
-                sid: Some(approval.sid.clone()),
-            };
-            let travels_with = TravelsWith {
-                access_token: issued.access_token(),
-                code: issued.code_value(),
-            };
-            let claims = IdTokenClaims::new(
-                &self.state.issuer,
-                &self.client.client_id,
-                &subject,
-                travels_with,
-                now,
-            );
+            let claims = self.id_token_claims(issued, approval, sub, by_scope, now);
             let signed = sign_id_token(self.state, self.client, secret.as_deref(), &claims)?;
             params.push(("id_token", signed));
         }
         Ok(params)
+    }
+
+    /// The id_token's claims: the person's (those of `by_scope` among them) and the hashes
+    /// of the code and access token it travels with.
+    fn id_token_claims(
+        &self,
+        issued: &Issue,
+        approval: &Approval<'_>,
+        sub: Sub,
+        by_scope: &ScopeSet,
+        now: i64,
+    ) -> IdTokenClaims {
+        let subject = Subject {
+            extra: person_claims(self.user, &sub, by_scope, &self.request.claims.id_token),
+            sub,
+            auth_time: approval.auth_time,
+            nonce: self.request.nonce.clone(),
+            sid: Some(approval.sid.clone()),
+        };
+        let travels_with = TravelsWith {
+            access_token: issued.access_token(),
+            code: issued.code_value(),
+        };
+        let (issuer, client_id) = (&self.state.issuer, &self.client.client_id);
+        IdTokenClaims::new(issuer, client_id, &subject, travels_with, now)
     }
 }
 

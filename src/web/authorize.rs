@@ -111,11 +111,6 @@ fn expected_user(
     Ok(session.filter(|(_, user)| subject_for(state, client, user).as_str() == sub))
 }
 
-/// The client's secret in plain text (HS256 id_tokens and the VZ signature need it).
-pub(super) fn client_secret(state: &AppState, client: &Client) -> Option<String> {
-    client.secret(&state.key)
-}
-
 /// Looks up the client and validates the request. Without a known client and redirect URI
 /// there is nowhere to send an error, so it is a page.
 pub(super) fn client_and_request(

@@ -3,7 +3,6 @@
 //! logout token by POST, under the outbound policy (`crate::outbound`). Delivery runs in the
 //! background and never delays the logout.
 
-use super::authorize::client_secret;
 use super::keys::subject_for;
 use super::AppState;
 use crate::auth::session::sid;
@@ -61,7 +60,7 @@ fn logout_token_for(
         random_token(16),
         state.clock.now(),
     );
-    let secret = client_secret(state, client);
+    let secret = client.secret(&state.key);
     sign_jwt(
         &claims,
         Some("logout+jwt"),

@@ -28,32 +28,26 @@ pub async fn consent_get(
     let params = Params::parse(req.query_string());
     let (client, request) = client_and_request(&req, &state, &params)?;
     let (_, user) = signed_in(&req, &state, req.query_string())?;
-    let (csrf_token, csrf_cookie) = cookies::csrf_token(&req, &state);
     let lang = i18n::choose(params.get("ui_locales").ok().flatten(), &req);
-    let page = ConsentPage {
-        t: lang,
-        csrf_token: &csrf_token,
-        client_name: &client.name,
-        client_host: &host_of(&request.target.redirect_uri),
-        client_logo: client
-            .logo_uri
-            .as_deref()
-            .filter(|u| u.starts_with("https://")),
-        client_description: client.description.as_deref(),
-        user_name: user.display_name(),
-        scopes: scope_lines(lang, &request.scope),
-        fields: request.fields.clone().unwrap_or_default(),
-        claims: request.claims.all_names(),
-        message: request.message.as_deref(),
-        request: &encode(&params),
-        unreviewed_by: (!client.verified).then(|| issuer_host(&state.issuer)),
-        unconfirmed_email: (!user.email_verified).then_some(user.email.as_str()),
-    };
-    let mut response = html(StatusCode::OK, &page);
-    if let Some(cookie) = csrf_cookie {
-        let _ = response.add_cookie(&cookie);
-    }
-    Ok(response)
+    Ok(cookies::with_csrf(&req, &state, |csrf_token| {
+        let page = ConsentPage {
+            t: lang,
+            csrf_token,
+            client_name: &client.name,
+            client_host: &host_of(&request.target.redirect_uri),
+            client_logo: (client.logo_uri.as_deref()).filter(|u| u.starts_with("https://")),
+            client_description: client.description.as_deref(),
+            user_name: user.display_name(),
+            scopes: scope_lines(lang, &request.scope),
+            fields: request.fields.clone().unwrap_or_default(),
+            claims: request.claims.all_names(),
+            message: request.message.as_deref(),
+            request: &encode(&params),
+            unreviewed_by: (!client.verified).then(|| issuer_host(&state.issuer)),
+            unconfirmed_email: (!user.email_verified).then_some(user.email.as_str()),
+        };
+        html(StatusCode::OK, &page)
+    }))
 }
 
 /// The signed-in person; else to the sign-in page, which comes back to this consent page.
@@ -109,26 +103,14 @@ pub async fn consent_post(
     let params = Params::parse(&form.request);
     let (client, request) = client_and_request(&req, &state, &params)?;
     let (session, user) = signed_in(&req, &state, &form.request)?;
-    let page = |status, message: &str| AppError::Page {
-        lang: Lang::En,
-        status,
-        message: message.into(),
-    };
+    let remember = form.remember.is_some();
     match form.decision.as_deref() {
         Some("allow") if !user.email_verified => Err(page(
             StatusCode::FORBIDDEN,
             "Confirm your email address before you connect sites to your account.",
         )),
         Some("allow") => {
-            allowed(
-                &req,
-                &state,
-                &client,
-                &request,
-                &user,
-                form.remember.is_some(),
-            )
-            .await?;
+            allowed(&req, &state, &client, &request, &user, remember).await?;
             respond(&req, &state, &client, &request, &user, &session).await
         }
         Some("deny") => {
@@ -142,6 +124,15 @@ pub async fn consent_post(
             ))
         }
         _ => Err(page(StatusCode::BAD_REQUEST, "Choose Allow or Deny.")),
+    }
+}
+
+/// A page with `message`, which the consent form words in English only.
+fn page(status: StatusCode, message: &str) -> AppError {
+    AppError::Page {
+        lang: Lang::En,
+        status,
+        message: message.into(),
     }
 }
 

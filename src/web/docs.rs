@@ -4,7 +4,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
-use super::authorize::client_secret;
 use super::pages::{DocsPage, NavItem, WidgetDemo};
 use super::responses::{error_page, html};
 use super::AppState;
@@ -30,7 +29,7 @@ pub async fn playground_get(state: web::Data<AppState>) -> HttpResponse {
         ClientId::parse(PLAYGROUND_CLIENT_ID)
             .ok()
             .and_then(|id| state.store.find_client(&id).ok().flatten())
-            .and_then(|c| client_secret(&state, &c))
+            .and_then(|c| c.secret(&state.key))
     } else {
         None
     };

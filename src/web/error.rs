@@ -15,7 +15,7 @@ use super::bearer::BearerRefusal;
 use super::i18n::Lang;
 use super::matrix::matrix_error;
 use super::responses::{
-    error_page_in, oauth_error_json, see_other, store_failure, store_oauth_error,
+    error_page_in, oauth_error_json, see_other, server_error_page, store_failure, store_oauth_error,
 };
 use super::router;
 use crate::matrix::MatrixError;
@@ -49,6 +49,9 @@ pub enum AppError {
     PoCo(PocoError),
     /// A Matrix endpoint's refusal, with its `errcode` and CORS headers.
     Matrix(MatrixError),
+    /// A failure on our side outside the store (hashing a password, sending a mail): like a
+    /// store failure, nothing of it is shown.
+    Internal,
 }
 
 impl AppError {
@@ -116,6 +119,7 @@ impl fmt::Display for AppError {
             Self::Bearer(e) => write!(f, "{e}"),
             Self::PoCo(e) => write!(f, "{e:?}"),
             Self::Matrix(e) => write!(f, "{}: {}", e.errcode, e.error),
+            Self::Internal => write!(f, "internal error"),
         }
     }
 }
@@ -156,18 +160,7 @@ impl ResponseError for AppError {
                 "error_description": "no such record for this access token",
             })),
             Self::Matrix(e) => matrix_error(e),
-        }
-    }
-}
-
-impl AppError {
-    /// The 500 page for a failure on our side outside the store (hashing a password, sending
-    /// a mail): like a store failure, nothing of it is shown.
-    pub fn internal() -> Self {
-        Self::Page {
-            lang: Lang::En,
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            message: "Something went wrong on our side. Please try again.".into(),
+            Self::Internal => server_error_page(),
         }
     }
 }

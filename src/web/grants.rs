@@ -54,21 +54,25 @@ impl GrantContext<'_> {
             &ctx,
         );
         if let (true, Some(subject)) = (scope.contains(Scope::OpenId), subject) {
-            let travels_with = TravelsWith {
-                access_token: Some(access),
-                code: None,
-            };
-            let issuer = &self.state.issuer;
-            let claims =
-                IdTokenClaims::new(issuer, &self.client.client_id, subject, travels_with, now);
-            response.id_token = Some(sign_id_token(
-                self.state,
-                self.client,
-                self.secret,
-                &claims,
-            )?);
+            response.id_token = Some(self.id_token(subject, access, now)?);
         }
         Ok(response)
+    }
+
+    /// The signed id_token about `subject` that travels with `access_token`.
+    fn id_token(
+        &self,
+        subject: &Subject,
+        access_token: &str,
+        now: i64,
+    ) -> Result<String, OAuthError> {
+        let travels_with = TravelsWith {
+            access_token: Some(access_token),
+            code: None,
+        };
+        let (issuer, client_id) = (&self.state.issuer, &self.client.client_id);
+        let claims = IdTokenClaims::new(issuer, client_id, subject, travels_with, now);
+        sign_id_token(self.state, self.client, self.secret, &claims)
     }
 
     /// The user a grant belongs to, as an id_token describes them.

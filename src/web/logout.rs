@@ -8,7 +8,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::authorization_response::confirm_leaving;
-use super::authorize::client_secret;
 use super::cookies::with_csrf;
 use super::error::AppError;
 use super::extract::{CsrfForm, WithCsrf};
@@ -95,7 +94,7 @@ fn asking_site(state: &AppState, client_id: &str, hint: Option<&str>) -> Result<
             .store
             .list_signing_keys()
             .map_err(|e| refused(e.to_string()))?;
-        let secret = client_secret(state, &client);
+        let secret = client.secret(&state.key);
         if hint_subject(hint, &keys, &state.issuer, client_id, secret.as_deref()).is_none() {
             let message = "The id_token_hint was not issued by this server to this site.";
             return Err(refused(message));

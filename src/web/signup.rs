@@ -174,7 +174,7 @@ pub async fn signup_post(
 /// The hash of a new password.
 async fn hash_password(state: &AppState, source: &str, password: &str) -> Result<String, AppError> {
     let hashed = state.passwords.hash(source, password.to_string()).await;
-    hashed.map_err(|_| AppError::internal())
+    hashed.map_err(|_| AppError::Internal)
 }
 
 /// Mails the link that creates the account, or tells the address's owner that it has one.
@@ -200,7 +200,7 @@ async fn mail_signup(
     };
     sent.map_err(|e| {
         log::error!("signup mail: {e}");
-        AppError::internal()
+        AppError::Internal
     })
 }
 
@@ -400,7 +400,7 @@ pub async fn resend_verification_post(
         let sent = send_link(&state, user.id, &user.email, LinkPurpose::VerifyEmail).await;
         sent.map_err(|e| {
             log::error!("verification mail for {}: {e}", user.username);
-            AppError::internal()
+            AppError::Internal
         })?;
     }
     let t = i18n::choose(None, &req);
