@@ -46,15 +46,9 @@ pub async fn ensure(store: &dyn Store, key: &SecretKey, issuer: &str) -> Result<
                 eprintln!("note: the demo client was registered for another issuer; its redirect URI is {}",
                     client.redirect_uris.first().map(|u| u.as_str()).unwrap_or("(none)"));
             }
-            client
-                .sealed_secret
-                .and_then(|s| key.open(DEMO_CLIENT_ID.as_bytes(), &s))
-                .and_then(|s| String::from_utf8(s).ok())
-                .ok_or_else(|| {
-                    CliError::Runtime(
-                        "cannot read the demo client's secret (wrong secret key?)".into(),
-                    )
-                })?
+            client.secret(key).ok_or_else(|| {
+                CliError::Runtime("cannot read the demo client's secret (wrong secret key?)".into())
+            })?
         }
         None => {
             let spec = ClientSpec {
@@ -72,9 +66,7 @@ pub async fn ensure(store: &dyn Store, key: &SecretKey, issuer: &str) -> Result<
                 subject_type: "public".into(),
                 sector_identifier_uri: None,
             };
-            let (mut client, secret) = spec.build_offline()?;
-            client.seal_secret(key, secret.as_deref());
-            store.create_client(client).await?;
+            let secret = create(store, key, spec).await?;
             secret.ok_or_else(|| CliError::Runtime("the demo client has no secret".into()))?
         }
     };
@@ -118,8 +110,18 @@ async fn ensure_playground(
         subject_type: "public".into(),
         sector_identifier_uri: None,
     };
+    create(store, key, spec).await?;
+    Ok(())
+}
+
+/// Registers a demo client with its secret sealed; returns the secret.
+async fn create(
+    store: &dyn Store,
+    key: &SecretKey,
+    spec: ClientSpec,
+) -> Result<Option<String>, CliError> {
     let (mut client, secret) = spec.build_offline()?;
     client.seal_secret(key, secret.as_deref());
     store.create_client(client).await?;
-    Ok(())
+    Ok(secret)
 }
