@@ -186,15 +186,6 @@ pub struct Grant {
     pub claims: Option<String>,
 }
 
-/// An access token to store (by hash).
-#[derive(Debug, Clone)]
-pub struct NewAccessToken {
-    pub hash: String,
-    pub scope: String,
-    pub issued_at: UnixTime,
-    pub expires_at: UnixTime,
-}
-
 /// A refresh token to store (by hash).
 #[derive(Debug, Clone)]
 pub struct NewRefreshToken {
@@ -203,11 +194,12 @@ pub struct NewRefreshToken {
     pub expires_at: UnixTime,
 }
 
-/// Tokens issued together for one grant.
+/// What to store of the tokens issued together for one grant: the refresh token, if any (the
+/// access token is sealed and stored nowhere).
 #[derive(Debug, Clone)]
 pub struct NewTokens {
     pub grant_id: String,
-    pub access: NewAccessToken,
+    pub issued_at: UnixTime,
     pub refresh: Option<NewRefreshToken>,
 }
 
@@ -219,9 +211,19 @@ pub struct IssuedAuthorization {
     pub grant: Option<(Grant, NewTokens)>,
 }
 
-/// A stored access token with the grant it belongs to.
+/// What the store knows about a sealed access token: the grant it names (if that still
+/// exists) and whether the grant or the token itself was revoked.
+#[derive(Debug, Clone, Default)]
+pub struct AccessStanding {
+    pub grant: Option<Grant>,
+    pub revoked: bool,
+}
+
+/// An access token with the grant it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessToken {
+    /// The id the revocation list names it by.
+    pub token_id: String,
     pub grant: Grant,
     pub scope: String,
     pub issued_at: UnixTime,

@@ -127,6 +127,7 @@ mod tests {
 
     fn access(client: &str, revoked: bool) -> PresentedToken {
         PresentedToken::Access(AccessToken {
+            token_id: "t".into(),
             grant: grant(client),
             scope: "openid".into(),
             issued_at: 0,

@@ -6,7 +6,7 @@
 use super::authorize::AuthorizationRequest;
 use super::tokens::{self, Minted, SignIn};
 use crate::clock::UnixTime;
-use crate::crypto::hash_token;
+use crate::crypto::{hash_token, SecretKey};
 use crate::domain::records::{AuthCode, Grant, IssuedAuthorization, UserId};
 use crate::domain::{ClientId, ScopeSet};
 
@@ -32,8 +32,13 @@ pub struct Issue {
     pub id_token: Option<ScopeSet>,
 }
 
-/// Decides what `request`, approved as `approval`, issues.
-pub fn issue(request: &AuthorizationRequest, approval: &Approval<'_>, now: UnixTime) -> Issue {
+/// Decides what `request`, approved as `approval`, issues; access tokens are sealed with `key`.
+pub fn issue(
+    request: &AuthorizationRequest,
+    approval: &Approval<'_>,
+    key: &SecretKey,
+    now: UnixTime,
+) -> Issue {
     let kind = request.response_type;
     let fields = request.fields.as_ref().map(|f| f.join(","));
     let claims = (!request.claims.is_empty()).then(|| request.claims.to_json());
@@ -67,7 +72,7 @@ pub fn issue(request: &AuthorizationRequest, approval: &Approval<'_>, now: UnixT
         };
         let grant =
             tokens::new_user_grant(approval.client_id, sign_in, &request.scope, fields, now);
-        let minted = tokens::mint(&grant.id, &request.scope, now, false);
+        let minted = tokens::mint(key, &grant, &request.scope, now, false);
         (grant, minted)
     });
     // Without an access token the scope's claims can only travel in the id_token.
@@ -130,7 +135,12 @@ mod tests {
             auth_time: 90,
             sid: "s".into(),
         };
-        issue(&request(response_type), &approval, 100)
+        issue(
+            &request(response_type),
+            &approval,
+            &SecretKey::generate(),
+            100,
+        )
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! OAuth 2.0 protocol logic (RFC 6749, 7636, 7009, 7662, 9207) and the VZ Connect draft's
 //! additions, as plain functions over plain structs: no HTTP, no SQL.
 
+pub mod access_token;
 pub mod authorize;
 pub mod client_auth;
 pub mod errors;

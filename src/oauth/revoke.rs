@@ -3,14 +3,15 @@
 //! unknown one changes nothing, and the answer is the same 200 (§2.2), so a client learns
 //! nothing about tokens that are not its own.
 
+use crate::clock::UnixTime;
 use crate::domain::records::PresentedToken;
 use crate::domain::ClientId;
 
 /// What a revocation request changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Revocation {
-    /// Revoke this access token (by its hash).
-    AccessToken,
+    /// Revoke this access token: its id goes on the revocation list until it expires.
+    AccessToken { id: String, expires_at: UnixTime },
     /// Revoke the grant with this id: its refresh and access tokens.
     Grant(String),
     /// Change nothing.
@@ -21,7 +22,10 @@ pub enum Revocation {
 pub fn revocation(token: &PresentedToken, client_id: &ClientId) -> Revocation {
     match token {
         PresentedToken::Access(access) if access.grant.client_id == *client_id => {
-            Revocation::AccessToken
+            Revocation::AccessToken {
+                id: access.token_id.clone(),
+                expires_at: access.expires_at,
+            }
         }
         PresentedToken::Refresh(refresh) if refresh.grant.client_id == *client_id => {
             Revocation::Grant(refresh.grant.id.clone())
@@ -44,6 +48,7 @@ mod tests {
         let other = ClientId::parse("other").unwrap();
         let grant = new_grant(&me, Some(1), &scope, None, 0);
         let access = PresentedToken::Access(AccessToken {
+            token_id: "t1".into(),
             grant: grant.clone(),
             scope: "openid".into(),
             issued_at: 0,
@@ -57,7 +62,11 @@ mod tests {
             rotated: false,
             revoked: false,
         });
-        assert_eq!(revocation(&access, &me), Revocation::AccessToken);
+        let alone = Revocation::AccessToken {
+            id: "t1".into(),
+            expires_at: 10,
+        };
+        assert_eq!(revocation(&access, &me), alone);
         assert_eq!(revocation(&refresh, &me), Revocation::Grant(grant.id));
         assert_eq!(revocation(&access, &other), Revocation::Nothing);
         assert_eq!(revocation(&refresh, &other), Revocation::Nothing);

@@ -1,8 +1,9 @@
 //! Minting codes and tokens: random values handed to the client, SHA-256 hashes kept.
 
+use super::access_token::AccessClaims;
 use crate::clock::UnixTime;
-use crate::crypto::{hash_token, random_token};
-use crate::domain::records::{Grant, NewAccessToken, NewRefreshToken, NewTokens, UserId};
+use crate::crypto::{hash_token, random_token, SecretKey};
+use crate::domain::records::{Grant, NewRefreshToken, NewTokens, UserId};
 use crate::domain::{ClientId, ScopeSet};
 
 /// Seconds an authorization code stays redeemable.
@@ -27,18 +28,19 @@ pub struct Minted {
     pub stored: NewTokens,
 }
 
-/// Mints an access token (and optionally a refresh token) for `grant_id`.
-pub fn mint(grant_id: &str, scope: &ScopeSet, now: UnixTime, with_refresh: bool) -> Minted {
-    let access_token = new_secret_value();
+/// Mints an access token (and optionally a refresh token) for `grant`.
+pub fn mint(
+    key: &SecretKey,
+    grant: &Grant,
+    scope: &ScopeSet,
+    now: UnixTime,
+    with_refresh: bool,
+) -> Minted {
+    let access_token = access_token(key, &grant.client_id, Some(&grant.id), scope, now);
     let refresh_token = with_refresh.then(new_secret_value);
     let stored = NewTokens {
-        grant_id: grant_id.to_string(),
-        access: NewAccessToken {
-            hash: hash_token(&access_token),
-            scope: scope.to_string(),
-            issued_at: now,
-            expires_at: now + ACCESS_TOKEN_TTL,
-        },
+        grant_id: grant.id.clone(),
+        issued_at: now,
         refresh: refresh_token.as_ref().map(|t| NewRefreshToken {
             hash: hash_token(t),
             issued_at: now,
@@ -50,6 +52,38 @@ pub fn mint(grant_id: &str, scope: &ScopeSet, now: UnixTime, with_refresh: bool)
         refresh_token,
         stored,
     }
+}
+
+/// Mints the access token of `client_credentials`: the client's own, under no grant, so
+/// nothing is stored (`stored` names no grant and no refresh token).
+pub fn mint_for_client(
+    key: &SecretKey,
+    client_id: &ClientId,
+    scope: &ScopeSet,
+    now: UnixTime,
+) -> Minted {
+    Minted {
+        access_token: access_token(key, client_id, None, scope, now),
+        refresh_token: None,
+        stored: NewTokens {
+            grant_id: String::new(),
+            issued_at: now,
+            refresh: None,
+        },
+    }
+}
+
+/// A sealed access token for `scope`, valid for [`ACCESS_TOKEN_TTL`]; `grant_id` is `None`
+/// for `client_credentials`, which stores nothing.
+pub fn access_token(
+    key: &SecretKey,
+    client_id: &ClientId,
+    grant_id: Option<&str>,
+    scope: &ScopeSet,
+    now: UnixTime,
+) -> String {
+    let expires_at = now + ACCESS_TOKEN_TTL;
+    AccessClaims::new(grant_id, client_id, scope.to_string(), now, expires_at).seal(key)
 }
 
 /// A new grant: the family that every token of one authorization belongs to.
@@ -106,12 +140,18 @@ mod tests {
 
     #[test]
     fn stored_values_are_hashes_of_what_the_client_gets() {
+        let key = SecretKey::generate();
         let scope = ScopeSet::parse("openid").unwrap();
-        let minted = mint("g", &scope, 100, true);
-        assert_eq!(minted.stored.access.hash, hash_token(&minted.access_token));
-        assert_ne!(minted.stored.access.hash, minted.access_token);
+        let client = ClientId::parse("site").unwrap();
+        let grant = new_grant(&client, Some(1), &scope, None, 100);
+        let minted = mint(&key, &grant, &scope, 100, true);
         let refresh = minted.refresh_token.as_deref().unwrap();
         assert_eq!(minted.stored.refresh.unwrap().hash, hash_token(refresh));
-        assert_eq!(minted.stored.access.expires_at, 100 + ACCESS_TOKEN_TTL);
+        let claims = AccessClaims::open(&minted.access_token, &key).unwrap();
+        assert_eq!(claims.grant_id.as_deref(), Some(grant.id.as_str()));
+        assert_eq!(
+            (claims.scope.as_str(), claims.expires_at),
+            ("openid", 100 + ACCESS_TOKEN_TTL)
+        );
     }
 }

@@ -167,25 +167,20 @@ pub trait Store: Send + Sync + 'static {
     /// Revokes everything issued from a redeemed code (its reuse was detected).
     fn revoke_code_grant(&self, code_hash: &str, now: UnixTime) -> StoreFuture<()>;
 
-    /// Stores a grant and its first tokens (user-agent flow, client credentials).
-    fn issue_grant(&self, grant: Grant, tokens: NewTokens) -> StoreFuture<()>;
-    /// An access token by hash, with its grant; revoked ones included (check `is_active`).
-    fn find_access_token(&self, hash: &str) -> StoreResult<Option<AccessToken>>;
+    /// What can end a sealed access token early: the grant it names (`None` for
+    /// `client_credentials`) with its revocation, and the token's own (by its id).
+    fn access_standing(
+        &self,
+        grant_id: Option<&str>,
+        token_id: &str,
+    ) -> StoreResult<AccessStanding>;
     /// A refresh token by hash, with its grant.
     fn find_refresh_token(&self, hash: &str) -> StoreResult<Option<RefreshToken>>;
-    /// A token a client presented (introspection, revocation), of either kind.
-    fn find_presented_token(&self, hash: &str) -> StoreResult<PresentedToken> {
-        if let Some(access) = self.find_access_token(hash)? {
-            return Ok(PresentedToken::Access(access));
-        }
-        let refresh = self.find_refresh_token(hash)?;
-        Ok(refresh.map_or(PresentedToken::Unknown, PresentedToken::Refresh))
-    }
     /// Atomically retires a refresh token and issues its successors. If it was already
     /// retired, issues nothing and revokes its whole family.
     fn rotate_refresh_token(&self, old_hash: &str, tokens: NewTokens) -> StoreFuture<Rotation>;
-    /// Revokes one access token.
-    fn revoke_access_token(&self, hash: &str, now: UnixTime) -> StoreFuture<()>;
+    /// Revokes one access token (by its id) until it would have expired anyway.
+    fn revoke_access_token(&self, token_id: &str, expires_at: UnixTime) -> StoreFuture<()>;
     /// Revokes a grant: every access and refresh token in its family.
     fn revoke_grant(&self, grant_id: &str, now: UnixTime) -> StoreFuture<()>;
 

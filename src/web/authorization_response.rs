@@ -41,7 +41,7 @@ pub(super) async fn respond(
         sid: sid(&session.id_hash),
     };
     let now = state.clock.now();
-    let issued = issue::issue(request, &approval, now);
+    let issued = issue::issue(request, &approval, &state.key, now);
     let fail = |error: &OAuthError| client_error(req, state, client, &request.target, error);
     let answer = Answer {
         state,

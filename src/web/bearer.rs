@@ -14,8 +14,9 @@ use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
 use super::responses::{bearer_error, bearer_missing, oauth_error_json, store_oauth_error};
 use super::AppState;
 use crate::crypto::hash_token;
-use crate::domain::records::{AccessToken, User};
+use crate::domain::records::{AccessToken, PresentedToken, User};
 use crate::domain::{Scope, ScopeSet};
+use crate::oauth::access_token::{self, AccessClaims};
 use crate::oauth::{ErrorCode, OAuthError, Params};
 use crate::store::StoreError;
 
@@ -76,15 +77,33 @@ pub fn authenticate(
             "the access token is invalid, expired or revoked",
         ))
     };
-    let stored = state
-        .store
-        .find_access_token(&hash_token(&token))
+    let stored = access_token(state, &token)
         .map_err(|_| BearerError::Store)?
         .ok_or_else(invalid)?;
     if !stored.is_active(state.clock.now()) {
         return Err(invalid());
     }
     Ok(stored)
+}
+
+/// The access token `token` is, with what the store knows of it (expired or revoked ones
+/// included: check `is_active`); `None` for a value this server did not seal, or one whose
+/// grant is gone.
+pub fn access_token(state: &AppState, token: &str) -> Result<Option<AccessToken>, StoreError> {
+    let Some(claims) = AccessClaims::open(token, &state.key) else {
+        return Ok(None);
+    };
+    let standing = (state.store).access_standing(claims.grant_id.as_deref(), &claims.token_id)?;
+    Ok(access_token::resolve(claims, standing))
+}
+
+/// A token a client presented to introspection or revocation, of either kind.
+pub fn presented_token(state: &AppState, token: &str) -> Result<PresentedToken, StoreError> {
+    if let Some(access) = access_token(state, token)? {
+        return Ok(PresentedToken::Access(access));
+    }
+    let refresh = state.store.find_refresh_token(&hash_token(token))?;
+    Ok(refresh.map_or(PresentedToken::Unknown, PresentedToken::Refresh))
 }
 
 /// A resource request's live access token with the person it acts for, and every request

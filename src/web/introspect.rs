@@ -3,11 +3,11 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use super::bearer::presented_token;
 use super::client_auth::{authenticate_client, form_params};
 use super::keys::subject_for_client_id;
 use super::responses::{no_store_json, oauth_error_json, store_oauth_error};
 use super::AppState;
-use crate::crypto::hash_token;
 use crate::domain::records::Grant;
 use crate::domain::Sub;
 use crate::oauth::introspect::{self, Introspection};
@@ -34,9 +34,8 @@ fn introspect(
     let params = form_params(req, body)?;
     let (client, _) = authenticate_client(req, state, &params)?;
     introspect::may_introspect(&client)?;
-    let hash = hash_token(params.require("token")?);
     let failed = |e: StoreError| store_oauth_error(&e);
-    let token = state.store.find_presented_token(&hash).map_err(failed)?;
+    let token = presented_token(state, params.require("token")?).map_err(failed)?;
     let now = state.clock.now();
     let Some(active) = introspect::active(&token, &client.client_id, now) else {
         return Ok(Introspection::inactive());

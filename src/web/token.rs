@@ -51,7 +51,7 @@ async fn token(
     let response = match grant_type {
         GrantType::AuthorizationCode => grants::authorization_code(&ctx).await?,
         GrantType::RefreshToken => grants::refresh_token(&ctx).await?,
-        GrantType::ClientCredentials => grants::client_credentials(&ctx).await?,
+        GrantType::ClientCredentials => grants::client_credentials(&ctx)?,
         GrantType::Implicit => {
             let error = OAuthError::new(
                 ErrorCode::UnsupportedGrantType,

@@ -28,6 +28,23 @@ pub fn vzconnect(db: &str, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// Registers a confidential `client_credentials` client on `db`; its id and secret.
+pub fn add_m2m_client(db: &str) -> (String, String) {
+    let args = [
+        "client",
+        "add",
+        "--name",
+        "M2M",
+        "--grant-type",
+        "client_credentials",
+    ];
+    let added = vzconnect(db, &[&args[..], &["--json"]].concat(), None);
+    assert!(added.status.success());
+    let client: Value = serde_json::from_slice(&added.stdout).unwrap();
+    let field = |name: &str| client[name].as_str().unwrap().to_string();
+    (field("client_id"), field("client_secret"))
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }

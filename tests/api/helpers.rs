@@ -720,3 +720,26 @@ pub async fn verify_with_jwks(app: &TestApp, token: &str, audience: &str) -> ser
         .unwrap()
         .claims
 }
+
+/// Starts `command` (`vzconnect serve` on port 0, or a shell around it) with its stdout piped
+/// and returns it with the address it prints once it listens. The caller kills it and waits.
+#[allow(clippy::zombie_processes)]
+pub fn listening(mut command: std::process::Command) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    loop {
+        let mut line = String::new();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "the server exited"
+        );
+        if let Some(rest) = line.strip_prefix("vzconnect listening on ") {
+            let address = rest.split_whitespace().next().unwrap().to_string();
+            return (child, address);
+        }
+    }
+}

@@ -35,6 +35,7 @@ mod public_shapes;
 mod refresh_and_revoke;
 mod registration;
 mod robustness;
+mod sealed_access_tokens;
 mod security_accounts;
 mod security_registration;
 mod security_small_holes;

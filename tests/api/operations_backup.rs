@@ -29,6 +29,10 @@ async fn a_backup_under_write_load_restores_with_every_acknowledged_token() {
     let stop = Arc::new(AtomicBool::new(false));
     let mut writers = Vec::new();
     for _ in 0..4 {
+        // Each writer rotates its own refresh token: every answer is a write.
+        let code = app.code_for(&app.web, "openid").await;
+        let first: Value = app.redeem(&app.web, &code).await.json().await.unwrap();
+        let mut refresh = first["refresh_token"].as_str().unwrap().to_string();
         let (http, url) = (reqwest::Client::new(), app.url("/oauth/token"));
         let (id, secret) = (app.web.id.clone(), app.web.secret.clone().unwrap());
         let (acknowledged, stop) = (acknowledged.clone(), stop.clone());
@@ -37,14 +41,14 @@ async fn a_backup_under_write_load_restores_with_every_acknowledged_token() {
                 let response = http
                     .post(&url)
                     .basic_auth(&id, Some(&secret))
-                    .form(&[("grant_type", "client_credentials")])
+                    .form(&[("grant_type", "refresh_token"), ("refresh_token", &refresh)])
                     .send()
                     .await
                     .unwrap();
                 assert_eq!(response.status(), StatusCode::OK);
                 let body: Value = response.json().await.unwrap();
-                let token = body["access_token"].as_str().unwrap().to_string();
-                acknowledged.lock().unwrap().push(token);
+                refresh = body["refresh_token"].as_str().unwrap().to_string();
+                acknowledged.lock().unwrap().push(refresh.clone());
             }
         }));
     }
@@ -77,7 +81,7 @@ async fn a_backup_under_write_load_restores_with_every_acknowledged_token() {
     for token in &before {
         assert!(
             store
-                .find_access_token(&hash_token(token))
+                .find_refresh_token(&hash_token(token))
                 .unwrap()
                 .is_some(),
             "an acknowledged token is missing from the backup"

@@ -1,39 +1,25 @@
 //! Logs: one line per request with its id, route pattern, status, latency and client, in
 //! text or JSON; never a query string, token, code or password.
 
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::cli::vzconnect;
+use crate::cli::add_m2m_client;
+use crate::helpers::*;
 
 /// A `vzconnect serve` child with `--log-format json` on a new database; its address. The
 /// caller kills it and waits for it.
-#[allow(clippy::zombie_processes)]
 fn serve_json(db: &str) -> (Child, String) {
-    let mut server = Command::new(env!("CARGO_BIN_EXE_vzconnect"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vzconnect"));
+    command
         .args(["serve", "--bind", "127.0.0.1:0", "--log-format", "json"])
         .env("VZCONNECT_DATABASE", format!("sqlite://{db}"))
         .env_remove("VZCONNECT_SECRET_KEY")
         .env_remove("RUST_LOG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(server.stdout.take().unwrap());
-    loop {
-        let mut line = String::new();
-        assert!(
-            stdout.read_line(&mut line).unwrap() > 0,
-            "the server exited"
-        );
-        if let Some(rest) = line.strip_prefix("vzconnect listening on ") {
-            let address = rest.split_whitespace().next().unwrap().to_string();
-            return (server, address);
-        }
-    }
+        .stderr(Stdio::piped());
+    listening(command)
 }
 
 #[tokio::test]
@@ -41,22 +27,8 @@ async fn every_request_is_one_json_line_with_its_id_and_no_secrets() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("logs.db");
     let db = db.to_str().unwrap();
-    let added = vzconnect(
-        db,
-        &[
-            "client",
-            "add",
-            "--name",
-            "M2M",
-            "--grant-type",
-            "client_credentials",
-            "--json",
-        ],
-        None,
-    );
-    let client: Value = serde_json::from_slice(&added.stdout).unwrap();
-    let id = client["client_id"].as_str().unwrap();
-    let secret = client["client_secret"].as_str().unwrap();
+    let (id, secret) = add_m2m_client(db);
+    let (id, secret) = (id.as_str(), secret.as_str());
     let (mut server, address) = serve_json(db);
     let http = reqwest::Client::new();
 

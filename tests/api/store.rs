@@ -2,7 +2,7 @@
 //! authorization response is written whole or not at all.
 
 use vzconnect::domain::records::{
-    AuthCode, IssuedAuthorization, NewAccessToken, NewRefreshToken, NewTokens, Session,
+    AuthCode, IssuedAuthorization, NewRefreshToken, NewTokens, Session,
 };
 use vzconnect::domain::{ClientId, ScopeSet};
 use vzconnect::oauth::tokens;
@@ -60,24 +60,27 @@ async fn purge_deletes_only_what_expired() {
         let grant = tokens::new_grant(&client, Some(alice.id), &scope, None, 0);
         let new = NewTokens {
             grant_id: grant.id.clone(),
-            access: NewAccessToken {
-                hash: format!("a-{name}"),
-                scope: "openid".into(),
-                issued_at: 0,
-                expires_at,
-            },
+            issued_at: 0,
             refresh: Some(NewRefreshToken {
                 hash: format!("r-{name}"),
                 issued_at: 0,
                 expires_at,
             }),
         };
-        store.issue_grant(grant, new).await.unwrap();
+        let issued = IssuedAuthorization {
+            code: None,
+            grant: Some((grant, new)),
+        };
+        store.issue_authorization(issued).await.unwrap();
+        store
+            .revoke_access_token(&format!("t-{name}"), expires_at)
+            .await
+            .unwrap();
     }
     let purged = store.purge_expired(now).await.unwrap();
     assert_eq!(
         purged, 5,
-        "old session, old code, expired access and refresh token, their grant"
+        "old session, old code, expired refresh token and its grant, expired revocation"
     );
     assert!(store.find_session("live", 0).unwrap().is_some());
     assert!(store.find_session("old", 0).unwrap().is_none());
@@ -86,12 +89,17 @@ async fn purge_deletes_only_what_expired() {
         "kept for reuse detection"
     );
     assert!(store.find_auth_code("code-old").unwrap().is_none());
-    assert!(store.find_access_token("a-valid").unwrap().is_some());
     assert!(store.find_refresh_token("r-valid").unwrap().is_some());
-    assert!(store.find_access_token("a-expired").unwrap().is_none());
+    assert!(store.find_refresh_token("r-expired").unwrap().is_none());
+    let revoked = |id: &str| store.access_standing(None, id).unwrap().revoked;
+    assert!(
+        revoked("t-valid"),
+        "a revocation stays while its token could live"
+    );
+    assert!(!revoked("t-expired"));
 }
 
-/// Seeds `count` grants, each with one access token expiring at `expires_at` (directly in
+/// Seeds `count` grants, each with one refresh token expiring at `expires_at` (directly in
 /// SQL: a large store in a second).
 fn seed_tokens(app: &TestApp, prefix: &str, count: usize, expires_at: i64) {
     let mut conn = rusqlite::Connection::open(&app.db_path).unwrap();
@@ -102,8 +110,8 @@ fn seed_tokens(app: &TestApp, prefix: &str, count: usize, expires_at: i64) {
             .unwrap();
         let mut token = tx
             .prepare(
-                "INSERT INTO access_tokens (hash, grant_id, scope, issued_at, expires_at)
-                 VALUES (?1, ?1, '', 0, ?2)",
+                "INSERT INTO refresh_tokens (hash, grant_id, issued_at, expires_at)
+                 VALUES (?1, ?1, 0, ?2)",
             )
             .unwrap();
         for i in 0..count {
@@ -143,7 +151,7 @@ async fn a_large_purge_runs_in_batches_that_let_other_writes_through() {
     let conn = rusqlite::Connection::open(&app.db_path).unwrap();
     let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
     assert_eq!(
-        count("SELECT count(*) FROM access_tokens WHERE hash LIKE 'live-%'"),
+        count("SELECT count(*) FROM refresh_tokens WHERE hash LIKE 'live-%'"),
         5_000
     );
     assert_eq!(
@@ -170,7 +178,7 @@ fn every_foreign_key_and_expiry_the_purge_follows_is_indexed() {
     for (table, column) in [
         ("auth_codes", "grant_id"),
         ("auth_codes", "expires_at"),
-        ("access_tokens", "expires_at"),
+        ("revoked_access_tokens", "expires_at"),
         ("refresh_tokens", "expires_at"),
         ("grants", "client_id"),
         ("consents", "client_id"),
@@ -203,7 +211,8 @@ async fn an_authorization_response_is_written_whole_or_not_at_all() {
     let client = ClientId::parse(&app.web.id).unwrap();
     let scope = ScopeSet::parse("openid").unwrap();
     let grant = tokens::new_grant(&client, Some(alice.id), &scope, None, 0);
-    let minted = tokens::mint(&grant.id, &scope, 0, false);
+    let key = vzconnect::crypto::SecretKey::parse(&app.secret_key).unwrap();
+    let minted = tokens::mint(&key, &grant, &scope, 0, false);
     let hybrid = |hash: &str| IssuedAuthorization {
         code: Some(auth_code(hash, &client, alice.id, i64::MAX)),
         grant: Some((grant.clone(), minted.stored.clone())),

@@ -45,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0013_settings.sql"),
     include_str!("migrations/0014_purge_indexes.sql"),
     include_str!("migrations/0015_audit.sql"),
+    include_str!("migrations/0016_sealed_access_tokens.sql"),
 ];
 
 /// Idle read connections kept for reuse.
@@ -391,14 +392,12 @@ impl Store for SqliteStore {
         self.write(move |c| tokens::revoke_code_grant(c, &code_hash, now))
     }
 
-    fn issue_grant(&self, grant: Grant, new: NewTokens) -> StoreFuture<()> {
-        self.write(move |c| {
-            tokens::insert_grant(c, &grant)?;
-            tokens::insert_tokens(c, &new)
-        })
-    }
-    fn find_access_token(&self, hash: &str) -> StoreResult<Option<AccessToken>> {
-        self.read(|c| tokens::find_access_token(c, hash))
+    fn access_standing(
+        &self,
+        grant_id: Option<&str>,
+        token_id: &str,
+    ) -> StoreResult<AccessStanding> {
+        self.read(|c| tokens::access_standing(c, grant_id, token_id))
     }
     fn find_refresh_token(&self, hash: &str) -> StoreResult<Option<RefreshToken>> {
         self.read(|c| tokens::find_refresh_token(c, hash))
@@ -407,9 +406,9 @@ impl Store for SqliteStore {
         let old_hash = old_hash.to_string();
         self.write(move |c| tokens::rotate_refresh_token(c, &old_hash, &new))
     }
-    fn revoke_access_token(&self, hash: &str, now: UnixTime) -> StoreFuture<()> {
-        let hash = hash.to_string();
-        self.write(move |c| tokens::revoke_access_token(c, &hash, now))
+    fn revoke_access_token(&self, token_id: &str, expires_at: UnixTime) -> StoreFuture<()> {
+        let token_id = token_id.to_string();
+        self.write(move |c| tokens::revoke_access_token(c, &token_id, expires_at))
     }
     fn revoke_grant(&self, grant_id: &str, now: UnixTime) -> StoreFuture<()> {
         let grant_id = grant_id.to_string();

@@ -14,6 +14,9 @@ pub(super) const BATCH: i64 = 500;
 
 /// How long a code is kept after it expired, to recognise a late reuse; used links too.
 const RETENTION: i64 = 24 * 3600;
+// A grant with no refresh token or code goes after RETENTION: its sealed access tokens must
+// all have expired by then.
+const _: () = assert!(RETENTION > crate::oauth::tokens::ACCESS_TOKEN_TTL);
 /// How long security events are kept.
 const AUDIT_RETENTION: i64 = 365 * 24 * 3600;
 
@@ -33,7 +36,7 @@ pub(super) fn batch(conn: &Connection, now: UnixTime, grants_after: &str) -> Sto
         ("sessions", "id_hash", now),
         ("pending_signups", "hash", now),
         ("auth_codes", "code_hash", now - RETENTION),
-        ("access_tokens", "hash", now),
+        ("revoked_access_tokens", "token_id", now),
         ("refresh_tokens", "hash", now),
         ("widget_tokens", "hash", now),
         ("one_time_tokens", "hash", now - RETENTION),
@@ -74,7 +77,6 @@ pub(super) fn batch(conn: &Connection, now: UnixTime, grants_after: &str) -> Sto
         done.deleted += conn
             .prepare_cached(
                 "DELETE FROM grants WHERE id > ?1 AND id <= ?2 AND created_at <= ?3
-                   AND NOT EXISTS (SELECT 1 FROM access_tokens a WHERE a.grant_id = grants.id)
                    AND NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.grant_id = grants.id)
                    AND NOT EXISTS (SELECT 1 FROM auth_codes c WHERE c.grant_id = grants.id)",
             )

@@ -6,7 +6,7 @@ use super::writer::db_error;
 use crate::clock::UnixTime;
 use crate::domain::ClientId;
 use crate::store::{
-    AccessToken, AuthCode, Grant, NewTokens, Redemption, RefreshToken, Rotation, StoreResult,
+    AccessStanding, AuthCode, Grant, NewTokens, Redemption, RefreshToken, Rotation, StoreResult,
 };
 
 pub(super) fn create_auth_code(conn: &Connection, code: &AuthCode) -> StoreResult<()> {
@@ -133,36 +133,22 @@ pub(super) fn insert_grant(conn: &Connection, grant: &Grant) -> StoreResult<()> 
 }
 
 pub(super) fn insert_tokens(conn: &Connection, tokens: &NewTokens) -> StoreResult<()> {
-    let access = &tokens.access;
+    let Some(refresh) = &tokens.refresh else {
+        return Ok(());
+    };
     conn.prepare_cached(
-        "INSERT INTO access_tokens (hash, grant_id, scope, issued_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO refresh_tokens (hash, grant_id, issued_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4)",
     )
     .and_then(|mut s| {
         s.execute(params![
-            access.hash,
+            refresh.hash,
             tokens.grant_id,
-            access.scope,
-            access.issued_at,
-            access.expires_at
+            refresh.issued_at,
+            refresh.expires_at
         ])
     })
     .map_err(db_error)?;
-    if let Some(refresh) = &tokens.refresh {
-        conn.prepare_cached(
-            "INSERT INTO refresh_tokens (hash, grant_id, issued_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4)",
-        )
-        .and_then(|mut s| {
-            s.execute(params![
-                refresh.hash,
-                tokens.grant_id,
-                refresh.issued_at,
-                refresh.expires_at
-            ])
-        })
-        .map_err(db_error)?;
-    }
     Ok(())
 }
 
@@ -190,25 +176,32 @@ fn grant_from_row(row: &Row<'_>) -> rusqlite::Result<Grant> {
     })
 }
 
-pub(super) fn find_access_token(
+pub(super) fn access_standing(
     conn: &Connection,
-    hash: &str,
-) -> rusqlite::Result<Option<AccessToken>> {
-    conn.prepare_cached(&format!(
-        "SELECT {GRANT_COLUMNS}, a.scope, a.issued_at, a.expires_at,
-                a.revoked_at IS NOT NULL OR g.revoked_at IS NOT NULL
-         FROM access_tokens a JOIN grants g ON g.id = a.grant_id WHERE a.hash = ?1"
-    ))?
-    .query_row([hash], |row| {
-        Ok(AccessToken {
-            grant: grant_from_row(row)?,
-            scope: row.get(9)?,
-            issued_at: row.get(10)?,
-            expires_at: row.get(11)?,
-            revoked: row.get(12)?,
+    grant_id: Option<&str>,
+    token_id: &str,
+) -> rusqlite::Result<AccessStanding> {
+    let token_revoked: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM revoked_access_tokens WHERE token_id = ?1)")?
+        .query_row([token_id], |row| row.get(0))?;
+    let Some(grant_id) = grant_id else {
+        return Ok(AccessStanding {
+            grant: None,
+            revoked: token_revoked,
+        });
+    };
+    let grant = conn
+        .prepare_cached(&format!(
+            "SELECT {GRANT_COLUMNS}, g.revoked_at IS NOT NULL FROM grants g WHERE g.id = ?1"
+        ))?
+        .query_row([grant_id], |row| {
+            Ok((grant_from_row(row)?, row.get::<_, bool>(9)?))
         })
+        .optional()?;
+    Ok(AccessStanding {
+        revoked: token_revoked || grant.as_ref().is_some_and(|(_, revoked)| *revoked),
+        grant: grant.map(|(grant, _)| grant),
     })
-    .optional()
 }
 
 pub(super) fn find_refresh_token(
@@ -237,7 +230,7 @@ pub(super) fn rotate_refresh_token(
     old_hash: &str,
     tokens: &NewTokens,
 ) -> StoreResult<Rotation> {
-    let now = tokens.access.issued_at;
+    let now = tokens.issued_at;
     let retired = conn
         .prepare_cached(
             "UPDATE refresh_tokens SET rotated_at = ?2 WHERE hash = ?1 AND rotated_at IS NULL",
@@ -252,11 +245,16 @@ pub(super) fn rotate_refresh_token(
     Ok(Rotation::Rotated)
 }
 
-pub(super) fn revoke_access_token(conn: &Connection, hash: &str, now: UnixTime) -> StoreResult<()> {
+pub(super) fn revoke_access_token(
+    conn: &Connection,
+    token_id: &str,
+    expires_at: UnixTime,
+) -> StoreResult<()> {
     conn.prepare_cached(
-        "UPDATE access_tokens SET revoked_at = ?2 WHERE hash = ?1 AND revoked_at IS NULL",
+        "INSERT INTO revoked_access_tokens (token_id, expires_at) VALUES (?1, ?2)
+         ON CONFLICT (token_id) DO NOTHING",
     )
-    .and_then(|mut s| s.execute(params![hash, now]))
+    .and_then(|mut s| s.execute(params![token_id, expires_at]))
     .map_err(db_error)?;
     Ok(())
 }
