@@ -50,6 +50,7 @@ pub async fn build(
         .matrix_server_name
         .unwrap_or_else(|| server_name_from_issuer(&config.issuer));
     let keys = SigningKeys::new(config.clock.clone());
+    let discovery = crate::web::published_discovery(&config.issuer, config.registration.clone());
     let state = AppState {
         store,
         clock: config.clock,
@@ -64,6 +65,7 @@ pub async fn build(
         throttles: Default::default(),
         matrix: MatrixSettings::new(matrix_name, config.widget_token_ttl, MINTS_PER_MINUTE),
         secure_cookies: config.issuer.starts_with("https://"),
+        discovery,
         issuer: config.issuer,
         demo: config.demo,
     };

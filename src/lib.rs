@@ -89,7 +89,6 @@ pub fn start_server(
             .wrap_fn(|req, srv| {
                 let started = std::time::Instant::now();
                 let method = req.method().to_string();
-                let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
                 let metrics = req.app_data::<aweb::Data<AppState>>().map(|s| s.metrics.clone());
                 let id = logging::request_id(
                     req.headers()
@@ -108,6 +107,9 @@ pub fn start_server(
                 async move {
                     let mut response = response.instrument(span.clone()).await?;
                     let status = response.status().as_u16();
+                    // Read after routing, from the route that matched (no second match).
+                    let route = (response.request().match_pattern())
+                        .unwrap_or_else(|| "unmatched".into());
                     // VZ's PHP client finds `Content-Type` only in exactly this case.
                     response.response_mut().head_mut().set_camel_case_headers(true);
                     if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&id) {

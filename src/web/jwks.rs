@@ -1,20 +1,19 @@
 //! `GET /jwks.json`: the public keys that verify id_tokens, including retired keys whose
-//! tokens may still be live. Read from the store on every request, so a rotation is
-//! published at once.
+//! tokens may still be live. Served from the signing keys' cache, which publishes a new key
+//! in the same look that lets it sign.
 
 use actix_web::{web, HttpResponse};
 
 use super::AppState;
-use crate::oidc::keys::jwks;
 
 /// `GET /jwks.json`.
 pub async fn jwks_get(state: web::Data<AppState>) -> HttpResponse {
-    match state.store.list_signing_keys() {
-        Ok(keys) => HttpResponse::Ok()
+    match state.keys.jwks(state.store.as_ref(), &state.key) {
+        Some(jwks) => HttpResponse::Ok()
             .insert_header(("Access-Control-Allow-Origin", "*"))
             .insert_header(("Cache-Control", "public, max-age=60"))
             .content_type("application/jwk-set+json")
-            .json(jwks(&keys, state.clock.now())),
-        Err(_) => HttpResponse::ServiceUnavailable().finish(),
+            .body(jwks),
+        None => HttpResponse::ServiceUnavailable().finish(),
     }
 }

@@ -1,8 +1,10 @@
 //! The signing keys a running server uses: created on first start, cached for signing and
-//! looked up again in the store at most every [`KEY_RELOAD_SECONDS`], so `vzconnect keys
-//! rotate` takes effect within that time without a restart.
+//! publishing, and looked up again in the store at most every [`KEY_RELOAD_SECONDS`], so
+//! `vzconnect keys rotate` takes effect within that time without a restart.
 
 use std::sync::{Arc, RwLock};
+
+use actix_web::web;
 
 use super::AppState;
 use crate::clock::{Clock, UnixTime};
@@ -18,22 +20,25 @@ use crate::store::{Store, StoreError};
 /// Seconds a loaded key ring is used before the store's key list is read again.
 pub const KEY_RELOAD_SECONDS: i64 = 5;
 
-/// A loaded ring: when the key list was last read, and the active key ids it held.
-struct Cached {
+/// What one look at the store's keys gave: when it was taken, the active key ids, the ring
+/// that signs, and the JWKS that publishes them (serialised once per look).
+struct Loaded {
     checked_at: UnixTime,
     active: Vec<String>,
     ring: Arc<KeyRing>,
+    jwks: web::Bytes,
 }
 
-/// The cached ring of active signing keys.
+/// The cached ring of active signing keys, and the JWKS that goes with it: a new key is
+/// published by the same look that lets it sign.
 #[derive(Clone)]
 pub struct SigningKeys {
     clock: Arc<dyn Clock>,
-    cached: Arc<RwLock<Option<Cached>>>,
+    cached: Arc<RwLock<Option<Arc<Loaded>>>>,
 }
 
 impl SigningKeys {
-    /// An empty cache; the first signature loads the ring.
+    /// An empty cache; the first use loads the ring.
     pub fn new(clock: Arc<dyn Clock>) -> Self {
         Self {
             clock,
@@ -46,19 +51,36 @@ impl SigningKeys {
     /// decrypted and parsed again when the set of active keys changed. While the store cannot
     /// be read, the last ring keeps signing.
     pub fn ring(&self, store: &dyn Store, secret: &SecretKey) -> Arc<KeyRing> {
-        let now = self.clock.now();
-        match self.cached_ring(|c| now - c.checked_at < KEY_RELOAD_SECONDS) {
-            Some(ring) => ring,
-            None => self.reload(store, secret),
-        }
+        self.current(store, secret)
+            .map_or_else(Default::default, |loaded| loaded.ring.clone())
+    }
+
+    /// The JWKS (`GET /jwks.json`), as fresh as the ring; `None` while the store cannot be
+    /// read and nothing was loaded before.
+    pub fn jwks(&self, store: &dyn Store, secret: &SecretKey) -> Option<web::Bytes> {
+        self.current(store, secret)
+            .map(|loaded| loaded.jwks.clone())
     }
 
     /// The active keys as the store has them now (readiness asks this way, so a key that
     /// is gone shows at once); the cache is refreshed with them.
     pub fn reload(&self, store: &dyn Store, secret: &SecretKey) -> Arc<KeyRing> {
+        self.look(store, secret)
+            .map_or_else(Default::default, |loaded| loaded.ring.clone())
+    }
+
+    fn current(&self, store: &dyn Store, secret: &SecretKey) -> Option<Arc<Loaded>> {
+        let now = self.clock.now();
+        match self.cached(|c| now - c.checked_at < KEY_RELOAD_SECONDS) {
+            Some(loaded) => Some(loaded),
+            None => self.look(store, secret),
+        }
+    }
+
+    fn look(&self, store: &dyn Store, secret: &SecretKey) -> Option<Arc<Loaded>> {
         let now = self.clock.now();
         let Ok(records) = store.list_signing_keys() else {
-            return self.cached_ring(|_| true).unwrap_or_default();
+            return self.cached(|_| true);
         };
         let active: Vec<String> = records
             .iter()
@@ -66,24 +88,25 @@ impl SigningKeys {
             .map(|k| k.kid.clone())
             .collect();
         let ring = self
-            .cached_ring(|c| c.active == active)
+            .cached(|c| c.active == active)
+            .map(|c| c.ring.clone())
             .unwrap_or_else(|| Arc::new(KeyRing::load(&records, secret)));
+        let jwks = serde_json::to_vec(&keys::jwks(&records, now)).unwrap_or_default();
+        let loaded = Arc::new(Loaded {
+            checked_at: now,
+            active,
+            ring,
+            jwks: jwks.into(),
+        });
         if let Ok(mut cached) = self.cached.write() {
-            *cached = Some(Cached {
-                checked_at: now,
-                active,
-                ring: ring.clone(),
-            });
+            *cached = Some(loaded.clone());
         }
-        ring
+        Some(loaded)
     }
 
-    fn cached_ring(&self, usable: impl Fn(&Cached) -> bool) -> Option<Arc<KeyRing>> {
+    fn cached(&self, usable: impl Fn(&Loaded) -> bool) -> Option<Arc<Loaded>> {
         let cached = self.cached.read().ok()?;
-        cached
-            .as_ref()
-            .filter(|c| usable(c))
-            .map(|c| c.ring.clone())
+        cached.as_ref().filter(|c| usable(c)).cloned()
     }
 }
 

@@ -50,6 +50,7 @@ use crate::store::Store;
 
 pub use client_address::parse_trusted_proxies;
 pub use demo::DEMO_CLIENT_ID;
+pub use discovery::published as published_discovery;
 pub use docs::PLAYGROUND_CLIENT_ID;
 pub use keys::{ensure_signing_keys, SigningKeys, KEY_RELOAD_SECONDS};
 pub use matrix::MatrixSettings;
@@ -80,6 +81,8 @@ pub struct AppState {
     pub throttles: std::sync::Arc<crate::auth::throttle::Throttles>,
     /// The issuer URL without a trailing slash; every absolute URL starts with it.
     pub issuer: String,
+    /// The discovery document, serialised once: it changes only with the settings.
+    pub discovery: actix_web::web::Bytes,
     /// Whether cookies get `Secure` (the issuer is https).
     pub secure_cookies: bool,
     /// Whether the demo pages are served.

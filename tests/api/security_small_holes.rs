@@ -155,6 +155,24 @@ async fn metrics_are_served_only_on_their_own_listener() {
 }
 
 #[tokio::test]
+async fn requests_are_counted_by_the_route_that_matched() {
+    let app = spawn_app().await;
+    app.http
+        .get(app.url("/poco/someone/@self"))
+        .send()
+        .await
+        .unwrap();
+    app.http.get(app.url("/no/such/page")).send().await.unwrap();
+    let counted = app.metrics.render();
+    assert!(
+        counted.contains(r#"route="/poco/{sub}/@self""#),
+        "{counted}"
+    );
+    assert!(counted.contains(r#"route="unmatched""#), "{counted}");
+    assert!(!counted.contains("someone") && !counted.contains("/no/such"));
+}
+
+#[tokio::test]
 async fn an_https_issuer_sends_hsts_and_an_http_one_does_not() {
     let https = spawn_app_with(Options {
         issuer: Some("https://id.example".into()),
