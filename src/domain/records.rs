@@ -217,6 +217,10 @@ pub struct IssuedAuthorization {
 pub struct AccessStanding {
     pub grant: Option<Grant>,
     pub revoked: bool,
+    /// The person the grant belongs to, read with it.
+    pub person: Option<User>,
+    /// The grant's client's pairwise sector, read with it.
+    pub sector: Option<String>,
 }
 
 /// An access token with the grant it belongs to.
@@ -229,6 +233,10 @@ pub struct AccessToken {
     pub issued_at: UnixTime,
     pub expires_at: UnixTime,
     pub revoked: bool,
+    /// The person it acts for (`None` for `client_credentials`, or when they are gone).
+    pub person: Option<User>,
+    /// Its client's pairwise sector: the `sub` it sees the person by.
+    pub sector: Option<String>,
 }
 
 impl AccessToken {
@@ -260,7 +268,7 @@ impl RefreshToken {
 /// kinds share one namespace of values, access tokens looked up first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PresentedToken {
-    Access(AccessToken),
+    Access(Box<AccessToken>),
     Refresh(RefreshToken),
     Unknown,
 }

@@ -105,6 +105,8 @@ pub fn resolve(claims: AccessClaims, standing: AccessStanding) -> Option<AccessT
         issued_at: claims.issued_at,
         expires_at: claims.expires_at,
         revoked: standing.revoked,
+        person: standing.person,
+        sector: standing.sector,
     })
 }
 
@@ -159,26 +161,23 @@ mod tests {
         grant.id = "g1".into();
         let live = AccessStanding {
             grant: Some(grant.clone()),
-            revoked: false,
+            ..AccessStanding::default()
         };
         let token = resolve(claims(), live).unwrap();
         assert_eq!((token.grant.id.as_str(), token.revoked), ("g1", false));
-        let gone = AccessStanding {
-            grant: None,
-            revoked: false,
-        };
+        let gone = AccessStanding::default();
         assert_eq!(resolve(claims(), gone), None, "its grant is gone");
         grant.client_id = ClientId::parse("other").unwrap();
         let foreign = AccessStanding {
             grant: Some(grant),
-            revoked: false,
+            ..AccessStanding::default()
         };
         assert_eq!(resolve(claims(), foreign), None, "another client's grant");
         let mut own = claims();
         own.grant_id = None;
         let revoked = AccessStanding {
-            grant: None,
             revoked: true,
+            ..AccessStanding::default()
         };
         let token = resolve(own, revoked).unwrap();
         assert_eq!((token.grant.user_id, token.revoked), (None, true));

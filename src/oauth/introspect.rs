@@ -126,14 +126,16 @@ mod tests {
     }
 
     fn access(client: &str, revoked: bool) -> PresentedToken {
-        PresentedToken::Access(AccessToken {
+        PresentedToken::Access(Box::new(AccessToken {
             token_id: "t".into(),
             grant: grant(client),
             scope: "openid".into(),
             issued_at: 0,
             expires_at: 100,
             revoked,
-        })
+            person: None,
+            sector: None,
+        }))
     }
 
     #[test]

@@ -47,14 +47,16 @@ mod tests {
         let me = ClientId::parse("me").unwrap();
         let other = ClientId::parse("other").unwrap();
         let grant = new_grant(&me, Some(1), &scope, None, 0);
-        let access = PresentedToken::Access(AccessToken {
+        let access = PresentedToken::Access(Box::new(AccessToken {
             token_id: "t1".into(),
             grant: grant.clone(),
             scope: "openid".into(),
             issued_at: 0,
             expires_at: 10,
             revoked: false,
-        });
+            person: None,
+            sector: None,
+        }));
         let refresh = PresentedToken::Refresh(RefreshToken {
             grant: grant.clone(),
             issued_at: 0,

@@ -14,10 +14,12 @@ use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
 use super::responses::{bearer_error, bearer_missing, oauth_error_json, store_oauth_error};
 use super::AppState;
 use crate::crypto::hash_token;
+use crate::crypto::SecretKey;
 use crate::domain::records::{AccessToken, PresentedToken, User};
-use crate::domain::{Scope, ScopeSet};
+use crate::domain::{Scope, ScopeSet, Sub};
 use crate::oauth::access_token::{self, AccessClaims};
 use crate::oauth::{ErrorCode, OAuthError, Params};
+use crate::oidc::subject::for_sector;
 use crate::store::StoreError;
 
 /// Why a resource request was refused before its own checks.
@@ -100,7 +102,7 @@ pub fn access_token(state: &AppState, token: &str) -> Result<Option<AccessToken>
 /// A token a client presented to introspection or revocation, of either kind.
 pub fn presented_token(state: &AppState, token: &str) -> Result<PresentedToken, StoreError> {
     if let Some(access) = access_token(state, token)? {
-        return Ok(PresentedToken::Access(access));
+        return Ok(PresentedToken::Access(Box::new(access)));
     }
     let refresh = state.store.find_refresh_token(&hash_token(token))?;
     Ok(refresh.map_or(PresentedToken::Unknown, PresentedToken::Refresh))
@@ -142,6 +144,11 @@ impl From<BearerError> for BearerRefusal {
 }
 
 impl BearerGrant {
+    /// The `sub` the token's client knows the person by: public, or pairwise for its sector.
+    pub fn subject(&self, key: &SecretKey) -> Sub {
+        for_sector(&self.user.sub, self.token.sector.as_deref(), key)
+    }
+
     /// Refuses with 403 `insufficient_scope` unless the grant includes `scope`.
     pub fn require(&self, scope: Scope, why: &str) -> Result<(), BearerRefusal> {
         if self.scope.contains(scope) {
@@ -167,20 +174,17 @@ impl BearerGrant {
                 .cloned(),
         );
         let params = Params::from_pairs(pairs);
-        let token = authenticate(&req, &state, Some(&params))?;
+        let mut token = authenticate(&req, &state, Some(&params))?;
         // A corrupt stored scope is refused, never read as "no scope".
         let scope = ScopeSet::parse(&token.scope).map_err(|_| gone())?;
-        let Some(user_id) = token.grant.user_id else {
+        if token.grant.user_id.is_none() {
             return Err(BearerRefusal::Insufficient {
                 message: "this endpoint needs a token that acts for a person".into(),
                 scope: Scope::OpenId,
             });
-        };
-        let user = state
-            .store
-            .find_user(user_id)
-            .map_err(BearerRefusal::Store)?
-            .ok_or_else(gone)?;
+        }
+        // The person was read with the token; a grant whose person is gone is no grant.
+        let user = token.person.take().ok_or_else(gone)?;
         Ok(Self {
             token,
             scope,

@@ -8,10 +8,11 @@ use super::client_auth::{authenticate_client, form_params};
 use super::keys::subject_for_client_id;
 use super::responses::{no_store_json, oauth_error_json, store_oauth_error};
 use super::AppState;
-use crate::domain::records::Grant;
+use crate::domain::records::{Grant, PresentedToken};
 use crate::domain::Sub;
 use crate::oauth::introspect::{self, Introspection};
 use crate::oauth::OAuthError;
+use crate::oidc::subject::for_sector;
 use crate::store::StoreError;
 
 /// `POST /oauth/introspect`.
@@ -40,7 +41,14 @@ fn introspect(
     let Some(active) = introspect::active(&token, &client.client_id, now) else {
         return Ok(Introspection::inactive());
     };
-    let person = person_of(state, active.grant).map_err(failed)?;
+    let person = match &token {
+        // An access token was read with its person and sector.
+        PresentedToken::Access(access) => access.person.as_ref().map(|user| {
+            let sub = for_sector(&user.sub, access.sector.as_deref(), &state.key);
+            (sub, user.username.clone())
+        }),
+        _ => person_of(state, active.grant).map_err(failed)?,
+    };
     Ok(active.answer(&state.issuer, person))
 }
 

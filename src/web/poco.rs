@@ -8,11 +8,10 @@ use serde_json::{Map, Value};
 
 use super::bearer::{BearerGrant, BearerRefusal};
 use super::error::AppError;
-use super::keys::subject_for_client_id;
 use super::AppState;
 use crate::domain::contact_query::ContactQuery;
 use crate::domain::records::{Contact, User};
-use crate::domain::{ClientId, Scope, ScopeSet, Sub};
+use crate::domain::{Scope, ScopeSet, Sub};
 use crate::oauth::Params;
 use crate::oidc::subject::for_sector;
 use crate::poco::query::{self, Format, PocoError};
@@ -23,7 +22,8 @@ use crate::store::StoreError;
 struct Reader {
     user: User,
     scope: ScopeSet,
-    client_id: ClientId,
+    /// The client's pairwise sector: the `sub` it knows people by.
+    sector: Option<String>,
     /// The VZ `fields` the site asked for when it was authorized.
     grant_fields: Option<String>,
     params: Params,
@@ -37,7 +37,7 @@ fn reader(grant: BearerGrant) -> Result<Reader, BearerRefusal> {
     Ok(Reader {
         user: grant.user,
         scope: grant.scope,
-        client_id: grant.token.grant.client_id,
+        sector: grant.token.sector,
         grant_fields: grant.token.grant.fields,
         params: grant.params,
     })
@@ -73,8 +73,7 @@ fn self_record(
     sub: Option<&str>,
 ) -> Result<HttpResponse, AppError> {
     let reader = reader(grant)?;
-    let seen_as =
-        subject_for_client_id(state, &reader.client_id, &reader.user).map_err(|_| unavailable())?;
+    let seen_as = for_sector(&reader.user.sub, reader.sector.as_deref(), &state.key);
     if sub.is_some_and(|s| s != seen_as.as_str()) {
         return Err(PocoError::NotFound.into());
     }
@@ -99,7 +98,7 @@ pub async fn poco_all(
     let (total, contacts) = (state.store)
         .query_contacts(reader.user.id, &query)
         .map_err(|_| unavailable())?;
-    let sector = sector_of(&state, &reader.client_id);
+    let sector = &reader.sector;
     let fields = [
         reader.grant_fields.as_deref(),
         presentation.fields.as_deref(),
@@ -124,7 +123,7 @@ pub async fn poco_contact(
 ) -> Result<HttpResponse, AppError> {
     let reader = contacts_reader(grant)?;
     let format = query::format(reader.params.get("format").ok().flatten())?;
-    let sector = sector_of(&state, &reader.client_id);
+    let sector = &reader.sector;
     let contact = find_contact(&state, &reader.user, path.as_str(), sector.as_deref())
         .map_err(|_| unavailable())?
         .ok_or(PocoError::NotFound)?;
@@ -137,15 +136,6 @@ pub async fn poco_contact(
 /// A store failure on a resource endpoint: 503 `temporarily_unavailable`.
 fn unavailable() -> AppError {
     AppError::store_api(&StoreError::Unavailable(String::new()))
-}
-
-fn sector_of(state: &AppState, client_id: &ClientId) -> Option<String> {
-    state
-        .store
-        .find_client(client_id)
-        .ok()
-        .flatten()
-        .and_then(|c| c.sector_identifier)
 }
 
 /// The contact a client knows as `id`: the public subject, or (pairwise clients) the one

@@ -4,7 +4,6 @@
 use actix_web::{web, HttpResponse};
 
 use super::bearer::{BearerGrant, BearerRefusal};
-use super::keys::subject_for_client_id;
 use super::AppState;
 use crate::domain::Scope;
 use crate::oidc::claims_request::ClaimsRequest;
@@ -19,8 +18,7 @@ pub async fn userinfo_get(
         Scope::OpenId,
         "UserInfo needs a user's token with the openid scope",
     )?;
-    let client = &grant.token.grant.client_id;
-    let sub = subject_for_client_id(&state, client, &grant.user).map_err(BearerRefusal::Store)?;
+    let sub = grant.subject(&state.key);
     let requested = requested_claims(grant.token.grant.claims.as_deref());
     Ok(HttpResponse::Ok()
         .insert_header(("Access-Control-Allow-Origin", "*"))

@@ -2,6 +2,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use super::users;
 use super::writer::db_error;
 use crate::clock::UnixTime;
 use crate::domain::ClientId;
@@ -181,27 +182,45 @@ pub(super) fn access_standing(
     grant_id: Option<&str>,
     token_id: &str,
 ) -> rusqlite::Result<AccessStanding> {
-    let token_revoked: bool = conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM revoked_access_tokens WHERE token_id = ?1)")?
-        .query_row([token_id], |row| row.get(0))?;
+    const TOKEN_REVOKED: &str = "EXISTS (SELECT 1 FROM revoked_access_tokens WHERE token_id = ?2)";
     let Some(grant_id) = grant_id else {
+        let revoked = conn
+            .prepare_cached(&format!("SELECT {TOKEN_REVOKED}"))?
+            .query_row(params![None::<String>, token_id], |row| row.get(0))?;
         return Ok(AccessStanding {
-            grant: None,
-            revoked: token_revoked,
+            revoked,
+            ..AccessStanding::default()
         });
     };
-    let grant = conn
-        .prepare_cached(&format!(
-            "SELECT {GRANT_COLUMNS}, g.revoked_at IS NOT NULL FROM grants g WHERE g.id = ?1"
-        ))?
-        .query_row([grant_id], |row| {
-            Ok((grant_from_row(row)?, row.get::<_, bool>(9)?))
+    // One statement: the grant, its revocation and the token's, the person, the sector.
+    static STANDING: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let person: Vec<String> = (users::COLUMNS.split(", "))
+            .map(|c| format!("u.{c}"))
+            .collect();
+        format!(
+            "SELECT {GRANT_COLUMNS}, g.revoked_at IS NOT NULL OR {TOKEN_REVOKED},
+                    c.sector_identifier, u.id IS NOT NULL, {}
+             FROM grants g
+             LEFT JOIN clients c ON c.client_id = g.client_id
+             LEFT JOIN users u ON u.id = g.user_id
+             WHERE g.id = ?1",
+            person.join(", ")
+        )
+    });
+    conn.prepare_cached(&STANDING)?
+        .query_row(params![grant_id, token_id], |row| {
+            let has_person: bool = row.get(11)?;
+            Ok(AccessStanding {
+                grant: Some(grant_from_row(row)?),
+                revoked: row.get(9)?,
+                sector: row.get(10)?,
+                person: has_person
+                    .then(|| users::from_row_at(row, 12))
+                    .transpose()?,
+            })
         })
-        .optional()?;
-    Ok(AccessStanding {
-        revoked: token_revoked || grant.as_ref().is_some_and(|(_, revoked)| *revoked),
-        grant: grant.map(|(grant, _)| grant),
-    })
+        .optional()
+        .map(Option::unwrap_or_default)
 }
 
 pub(super) fn find_refresh_token(

@@ -12,17 +12,22 @@ pub(super) const COLUMNS: &str =
     "id, sub, username, email, name, created_at, updated_at, profile, email_verified";
 
 pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<User> {
+    from_row_at(row, 0)
+}
+
+/// A user from [`COLUMNS`] starting at column `at` of a wider row (a join).
+pub(super) fn from_row_at(row: &Row<'_>, at: usize) -> rusqlite::Result<User> {
     Ok(User {
-        id: row.get(0)?,
-        sub: Sub::from_string(row.get(1)?),
-        username: row.get(2)?,
-        email: row.get(3)?,
-        name: row.get(4)?,
-        created_at: row.get(5)?,
-        updated_at: row.get(6)?,
+        id: row.get(at)?,
+        sub: Sub::from_string(row.get(at + 1)?),
+        username: row.get(at + 2)?,
+        email: row.get(at + 3)?,
+        name: row.get(at + 4)?,
+        created_at: row.get(at + 5)?,
+        updated_at: row.get(at + 6)?,
         // A profile that no longer parses is shown empty rather than failing the lookup.
-        profile: serde_json::from_str(&row.get::<_, String>(7)?).unwrap_or_default(),
-        email_verified: row.get(8)?,
+        profile: serde_json::from_str(&row.get::<_, String>(at + 7)?).unwrap_or_default(),
+        email_verified: row.get(at + 8)?,
     })
 }
 
