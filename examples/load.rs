@@ -33,6 +33,14 @@ struct Args {
     /// Seconds per scenario.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
+    /// The bare actix baseline (`examples/baseline.rs`): run its scenarios too and print
+    /// each vzconnect scenario's ratio to its floor.
+    #[arg(long)]
+    baseline: Option<String>,
+    /// node oidc-provider's issuer, with the same client registered for
+    /// `client_credentials`: run its scenarios too and print the ratios.
+    #[arg(long)]
+    peer: Option<String>,
 }
 
 /// A value from `name="…" value="…"` in a page.
@@ -169,8 +177,9 @@ async fn prepare(issuer: &str) -> Client {
     client
 }
 
-/// Runs `op` from `concurrency` tasks for `seconds` and prints the numbers.
-async fn scenario<F, Fut>(name: &str, args: &Args, op: F)
+/// Runs `op` from `concurrency` tasks for `seconds`, prints the numbers and returns the
+/// operations completed per second.
+async fn scenario<F, Fut>(name: &str, args: &Args, op: F) -> f64
 where
     F: Fn() -> Fut + Clone + Send + 'static,
     Fut: Future<Output = bool> + Send,
@@ -208,15 +217,105 @@ where
         all.get(((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1)))
             .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     };
+    let rate = all.len() as f64 / args.seconds as f64;
     println!(
         "| {name} | {} | {:.0} | {:.1} | {:.1} | {:.1} | {} |",
         args.concurrency,
-        all.len() as f64 / args.seconds as f64,
+        rate,
         pick(0.5),
         pick(0.99),
         all.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0),
         *errors.lock().await,
     );
+    rate
+}
+
+/// Operations per second of every scenario, by name, for the ratios.
+type Rates = Vec<(&'static str, f64)>;
+
+/// A GET that must answer 200.
+fn get_ok(http: &Client, url: String, bearer: Option<String>) -> impl Fn() -> GetFuture + Clone {
+    let http = http.clone();
+    move || {
+        let mut request = http.get(&url);
+        if let Some(token) = &bearer {
+            request = request.bearer_auth(token);
+        }
+        Box::pin(
+            async move { matches!(request.send().await, Ok(r) if r.status() == StatusCode::OK) },
+        )
+    }
+}
+
+type GetFuture = std::pin::Pin<Box<dyn Future<Output = bool> + Send>>;
+
+/// A `client_credentials` token request that must answer 200.
+fn client_credentials(
+    http: &Client,
+    url: String,
+    id: String,
+    secret: String,
+) -> impl Fn() -> GetFuture + Clone {
+    let http = http.clone();
+    move || {
+        let request = http
+            .post(&url)
+            .basic_auth(&id, Some(&secret))
+            .form(&[("grant_type", "client_credentials")]);
+        Box::pin(
+            async move { matches!(request.send().await, Ok(r) if r.status() == StatusCode::OK) },
+        )
+    }
+}
+
+/// The peers' scenarios, then each vzconnect scenario's ratio to its yardstick.
+async fn compare(args: &Args, http: &Client, ours: &Rates) {
+    let mut theirs: Rates = Vec::new();
+    if let Some(base) = &args.baseline {
+        let base = base.trim_end_matches('/');
+        let json = get_ok(http, format!("{base}/json"), None);
+        theirs.push((
+            "bare actix: JSON",
+            scenario("bare actix: JSON", args, json).await,
+        ));
+        let hmac = client_credentials(http, format!("{base}/token"), "x".into(), "y".into());
+        let name = "bare actix: form + HMAC";
+        theirs.push((name, scenario(name, args, hmac).await));
+    }
+    if let Some(peer) = &args.peer {
+        let peer = peer.trim_end_matches('/');
+        let (id, secret) = (args.client_id.clone(), args.client_secret.clone());
+        let name = "node oidc-provider: client_credentials";
+        let op = client_credentials(http, format!("{peer}/token"), id, secret);
+        theirs.push((name, scenario(name, args, op).await));
+        let name = "node oidc-provider: discovery";
+        let op = get_ok(
+            http,
+            format!("{peer}/.well-known/openid-configuration"),
+            None,
+        );
+        theirs.push((name, scenario(name, args, op).await));
+    }
+    let rate = |rates: &Rates, name: &str| rates.iter().find(|(n, _)| *n == name).map(|r| r.1);
+    println!("\n| vzconnect scenario | compared with | ratio |\n|---|---|---|");
+    let pairs = [
+        ("discovery document", "bare actix: JSON"),
+        ("JWKS", "bare actix: JSON"),
+        ("UserInfo (bearer)", "bare actix: JSON"),
+        ("PoCo @me/@self (bearer)", "bare actix: JSON"),
+        ("token: client_credentials", "bare actix: form + HMAC"),
+        (
+            "token: client_credentials",
+            "node oidc-provider: client_credentials",
+        ),
+        ("discovery document", "node oidc-provider: discovery"),
+    ];
+    for (mine, yardstick) in pairs {
+        if let (Some(a), Some(b)) = (rate(ours, mine), rate(&theirs, yardstick)) {
+            let ratio = if b > 0.0 { a / b } else { 0.0 };
+            println!("| {mine} | {yardstick} | {ratio:.2} |");
+        }
+    }
 }
 
 #[tokio::main]
@@ -233,46 +332,26 @@ async fn main() {
     println!(
         "| scenario | concurrency | per second | p50 ms | p99 ms | max ms | errors |\n|---|---|---|---|---|---|---|"
     );
-    let get = |path: &'static str, bearer: Option<String>| {
-        let (http, issuer) = (http.clone(), issuer.clone());
-        move || {
-            let mut request = http.get(format!("{issuer}{path}"));
-            if let Some(token) = &bearer {
-                request = request.bearer_auth(token);
-            }
-            async move { matches!(request.send().await, Ok(r) if r.status() == StatusCode::OK) }
-        }
-    };
-    scenario(
-        "discovery document",
-        &args,
-        get("/.well-known/openid-configuration", None),
-    )
-    .await;
-    scenario("JWKS", &args, get("/jwks.json", None)).await;
-    scenario(
-        "UserInfo (bearer)",
-        &args,
-        get("/userinfo", Some(access.clone())),
-    )
-    .await;
-    scenario(
-        "PoCo @me/@self (bearer)",
-        &args,
-        get("/poco/@me/@self", Some(access)),
-    )
-    .await;
-    {
-        let (http, issuer, args2) = (http.clone(), issuer.clone(), args.clone());
-        scenario("token: client_credentials", &args, move || {
-            let request = http
-                .post(format!("{issuer}/oauth/token"))
-                .basic_auth(&args2.client_id, Some(&args2.client_secret))
-                .form(&[("grant_type", "client_credentials")]);
-            async move { matches!(request.send().await, Ok(r) if r.status() == StatusCode::OK) }
-        })
-        .await;
-    }
+    let mut rates: Rates = Vec::new();
+    let url = |path: &str| format!("{issuer}{path}");
+    let name = "discovery document";
+    let op = get_ok(&http, url("/.well-known/openid-configuration"), None);
+    rates.push((name, scenario(name, &args, op).await));
+    let name = "JWKS";
+    rates.push((
+        name,
+        scenario(name, &args, get_ok(&http, url("/jwks.json"), None)).await,
+    ));
+    let name = "UserInfo (bearer)";
+    let op = get_ok(&http, url("/userinfo"), Some(access.clone()));
+    rates.push((name, scenario(name, &args, op).await));
+    let name = "PoCo @me/@self (bearer)";
+    let op = get_ok(&http, url("/poco/@me/@self"), Some(access));
+    rates.push((name, scenario(name, &args, op).await));
+    let name = "token: client_credentials";
+    let (id, secret) = (args.client_id.clone(), args.client_secret.clone());
+    let op = client_credentials(&http, url("/oauth/token"), id, secret);
+    rates.push((name, scenario(name, &args, op).await));
     {
         let (issuer, secret) = (issuer.clone(), args.demo_secret.clone());
         scenario(
@@ -292,5 +371,8 @@ async fn main() {
             async move { sign_in(&browser(), &issuer).await }
         })
         .await;
+    }
+    if args.baseline.is_some() || args.peer.is_some() {
+        compare(&args, &http, &rates).await;
     }
 }
