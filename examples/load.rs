@@ -27,6 +27,12 @@ struct Args {
     client_id: String,
     #[arg(long)]
     client_secret: String,
+    /// A code-flow client that signs id_tokens with ES256 (same redirect URI as the demo
+    /// client), and its secret: runs the full flow authorize → token → PoCo with it.
+    #[arg(long)]
+    es256_client_id: Option<String>,
+    #[arg(long)]
+    es256_client_secret: Option<String>,
     /// Concurrent clients per scenario.
     #[arg(long, default_value_t = 32)]
     concurrency: usize,
@@ -112,17 +118,25 @@ async fn sign_in(client: &Client, issuer: &str) -> bool {
     )
 }
 
-fn authorize_url(issuer: &str) -> String {
+fn authorize_url(issuer: &str, client_id: &str) -> String {
     format!(
-        "{issuer}/oauth/authorize?response_type=code&client_id=demo-client\
+        "{issuer}/oauth/authorize?response_type=code&client_id={client_id}\
          &redirect_uri={issuer}/demo/callback&scope=openid+profile+email&state=load"
     )
 }
 
 /// One code flow for a signed-in browser whose consent is remembered: authorize, then
 /// redeem the code. Returns the token response.
-async fn code_flow(browser: &Client, issuer: &str, secret: &str) -> Option<Value> {
-    let back = browser.get(authorize_url(issuer)).send().await.ok()?;
+async fn code_flow(
+    browser: &Client,
+    issuer: &str,
+    (client_id, secret): (&str, &str),
+) -> Option<Value> {
+    let back = browser
+        .get(authorize_url(issuer, client_id))
+        .send()
+        .await
+        .ok()?;
     let location = back.headers().get("location")?.to_str().ok()?.to_string();
     let code = url::Url::parse(&location)
         .ok()?
@@ -133,7 +147,7 @@ async fn code_flow(browser: &Client, issuer: &str, secret: &str) -> Option<Value
     let redirect_uri = format!("{issuer}/demo/callback");
     let response = browser
         .post(format!("{issuer}/oauth/token"))
-        .basic_auth("demo-client", Some(secret))
+        .basic_auth(client_id, Some(secret))
         .form(&[
             ("grant_type", "authorization_code"),
             ("code", code.as_str()),
@@ -146,11 +160,37 @@ async fn code_flow(browser: &Client, issuer: &str, secret: &str) -> Option<Value
     response.json().await.ok()
 }
 
-/// Signs in and remembers consent, so later authorizations go straight back with a code.
-async fn prepare(issuer: &str) -> Client {
+/// A code flow, then the person's Portable Contacts record with the new access token.
+async fn full_flow(browser: &Client, issuer: &str, client: (&str, &str)) -> bool {
+    let Some(tokens) = code_flow(browser, issuer, client).await else {
+        return false;
+    };
+    let Some(access) = tokens["access_token"].as_str() else {
+        return false;
+    };
+    let poco = browser
+        .get(format!("{issuer}/poco/@me/@self"))
+        .bearer_auth(access);
+    matches!(poco.send().await, Ok(r) if r.status() == StatusCode::OK)
+}
+
+/// Signs in and remembers consent for each of `clients`, so later authorizations go straight
+/// back with a code.
+async fn prepare(issuer: &str, clients: &[&str]) -> Client {
     let client = browser();
     assert!(sign_in(&client, issuer).await, "demo sign-in failed");
-    let consent = client.get(authorize_url(issuer)).send().await.unwrap();
+    for id in clients {
+        remember_consent(&client, issuer, id).await;
+    }
+    client
+}
+
+async fn remember_consent(client: &Client, issuer: &str, client_id: &str) {
+    let consent = client
+        .get(authorize_url(issuer, client_id))
+        .send()
+        .await
+        .unwrap();
     let next = consent.headers()["location"].to_str().unwrap().to_string();
     if next.starts_with("/consent") {
         let page = client
@@ -174,7 +214,6 @@ async fn prepare(issuer: &str) -> Client {
             .await
             .unwrap();
     }
-    client
 }
 
 /// Runs `op` from `concurrency` tasks for `seconds`, prints the numbers and returns the
@@ -322,8 +361,10 @@ async fn compare(args: &Args, http: &Client, ours: &Rates) {
 async fn main() {
     let args = Arc::new(Args::parse());
     let issuer = args.issuer.trim_end_matches('/').to_string();
-    let signed_in = prepare(&issuer).await;
-    let tokens = code_flow(&signed_in, &issuer, &args.demo_secret)
+    let mut clients = vec!["demo-client"];
+    clients.extend(args.es256_client_id.as_deref());
+    let signed_in = prepare(&issuer, &clients).await;
+    let tokens = code_flow(&signed_in, &issuer, ("demo-client", &args.demo_secret))
         .await
         .expect("a first code flow");
     let access = tokens["access_token"].as_str().unwrap().to_string();
@@ -354,14 +395,29 @@ async fn main() {
     rates.push((name, scenario(name, &args, op).await));
     {
         let (issuer, secret) = (issuer.clone(), args.demo_secret.clone());
+        let browser = signed_in.clone();
         scenario(
             "code flow: authorize + token (id_token RS256)",
             &args,
             move || {
-                let (browser, issuer, secret) = (signed_in.clone(), issuer.clone(), secret.clone());
-                async move { code_flow(&browser, &issuer, &secret).await.is_some() }
+                let (browser, issuer, secret) = (browser.clone(), issuer.clone(), secret.clone());
+                async move {
+                    let client = ("demo-client", secret.as_str());
+                    code_flow(&browser, &issuer, client).await.is_some()
+                }
             },
         )
+        .await;
+    }
+    if let (Some(id), Some(secret)) = (&args.es256_client_id, &args.es256_client_secret) {
+        let (issuer, id, secret) = (issuer.clone(), id.clone(), secret.clone());
+        let browser = signed_in.clone();
+        let name = "full code flow: authorize + token + PoCo (id_token ES256)";
+        scenario(name, &args, move || {
+            let (browser, issuer) = (browser.clone(), issuer.clone());
+            let (id, secret) = (id.clone(), secret.clone());
+            async move { full_flow(&browser, &issuer, (&id, &secret)).await }
+        })
         .await;
     }
     {
