@@ -7,7 +7,8 @@ use vzconnect::cli::config_file::{self, FileSettings};
 use vzconnect::cli::{run, Cli};
 
 /// mimalloc returns freed memory to the system: a password hash takes 19 MiB for a moment,
-/// and with the system allocator every blocking thread kept its own copy for good.
+/// and with the system allocator every blocking thread kept its own copy for good. Without
+/// transparent huge pages (`no_thp`), small heaps are not rounded up to 2 MiB pages.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
