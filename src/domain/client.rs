@@ -19,6 +19,18 @@ impl ClientId {
         Ok(Self(value.to_string()))
     }
 
+    /// A new random identifier (128 bits, URL-safe) that starts with a letter or digit, so
+    /// it can be given to the command line as it is (`client verify <id>`): one starting with
+    /// `-` would be read as a flag.
+    pub fn generate() -> Self {
+        loop {
+            let id = crate::crypto::random_token(16);
+            if id.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+                return Self(id);
+            }
+        }
+    }
+
     /// The identifier as sent on the wire.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -180,6 +192,23 @@ impl FromStr for SignatureMethod {
             other => Err(format!(
                 "unknown signature method '{other}' (expected hmac-sha256 or hmac-sha1)"
             )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_ids_never_look_like_a_flag() {
+        for _ in 0..2000 {
+            let id = ClientId::generate();
+            assert!(
+                id.as_str().starts_with(|c: char| c.is_ascii_alphanumeric()),
+                "{id}"
+            );
+            assert_eq!(ClientId::parse(id.as_str()), Ok(id));
         }
     }
 }

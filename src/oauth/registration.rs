@@ -254,8 +254,7 @@ impl ClientMetadata {
         };
         let client_id = match client_id {
             Some(id) => id,
-            None => ClientId::parse(&random_token(16))
-                .map_err(|e| RegistrationError::metadata("client_id", e))?,
+            None => ClientId::generate(),
         };
         let client = Client {
             client_id,
