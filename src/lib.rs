@@ -85,6 +85,7 @@ pub fn start_server(
             .app_data(state.clone())
             .app_data(form_errors)
             .configure(router::routes)
+            .default_service(aweb::to(web::not_found_page))
             .wrap(headers)
             .wrap_fn(|req, srv| {
                 let started = std::time::Instant::now();

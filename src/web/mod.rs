@@ -56,6 +56,7 @@ pub use keys::{ensure_signing_keys, SigningKeys, KEY_RELOAD_SECONDS};
 pub use matrix::MatrixSettings;
 pub use metrics::{metrics_get, Metrics};
 pub use register::{complete_registration, RegistrationPolicy};
+pub use responses::not_found_page;
 
 /// Everything a handler needs, shared by all workers.
 #[derive(Clone)]

@@ -127,6 +127,16 @@ pub fn error_page_in(t: Lang, status: StatusCode, message: &str) -> HttpResponse
     html(status, &ErrorPage { t, title, message })
 }
 
+/// Any address no route answers: a 404 page in the person's language with a way home.
+pub async fn not_found_page(req: HttpRequest) -> HttpResponse {
+    let t = i18n::choose(None, &req);
+    error_page_in(
+        t,
+        StatusCode::NOT_FOUND,
+        t.tr("There is no page at this address."),
+    )
+}
+
 /// 429 with `Retry-After`: a page that says when to try again (throttled sign-ins, mails,
 /// signups).
 pub fn too_many(req: &HttpRequest, wait_seconds: i64) -> HttpResponse {

@@ -73,3 +73,32 @@ async fn malformed_requests_get_client_errors_not_server_errors() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_unknown_address_is_a_page_with_a_way_home_in_the_persons_language() {
+    let app = spawn_app().await;
+    for path in ["/nope", "/docs/", "/oauth/nope"] {
+        let response = app.http.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), reqwest::StatusCode::NOT_FOUND, "{path}");
+        let kind = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(kind.starts_with("text/html"), "{path}: {kind}");
+        let page = response.text().await.unwrap();
+        assert!(page.contains("There is no page at this address."), "{path}");
+        assert!(page.contains(r#"href="/""#), "{path}: a way home");
+    }
+    let german = app
+        .http
+        .get(app.url("/nope"))
+        .header("Accept-Language", "de")
+        .send()
+        .await
+        .unwrap();
+    assert!(german
+        .text()
+        .await
+        .unwrap()
+        .contains("Unter dieser Adresse gibt es keine Seite."));
+}

@@ -224,6 +224,7 @@ pub fn text(key: &str) -> Option<&'static str> {
         "Something went wrong" => "Etwas ist schiefgegangen",
         "Bad request" => "Ungültige Anfrage",
         "Back to the start page" => "Zurück zur Startseite",
+        "There is no page at this address." => "Unter dieser Adresse gibt es keine Seite.",
         "This form has expired or was not sent from this site. Go back and try again." => {
             "Dieses Formular ist abgelaufen oder kam nicht von dieser Seite. Geh zurück und versuche es noch einmal."
         }
