@@ -61,6 +61,8 @@ pub fn check_strength(password: &str, related: &[&str]) -> Result<(), String> {
             .feedback()
             .and_then(|f| f.warning().map(|w| w.to_string()))
             .unwrap_or_else(|| "add more words or characters".into());
+        // The pages end the message with a full stop of their own.
+        let hint = hint.trim_end_matches('.');
         return Err(format!("the password is too easy to guess: {hint}"));
     }
     Ok(())
@@ -157,6 +159,13 @@ mod tests {
         assert!(check_strength("qwertyuiop", &[]).is_err());
         assert!(check_strength("alicealice1", &["alice"]).is_err());
         assert_eq!(check_strength("correct horse battery staple", &[]), Ok(()));
+        for weak in ["password1", "qwertyuiop", "aaaaaaaaaa"] {
+            let message = check_strength(weak, &[]).unwrap_err();
+            assert!(
+                !message.ends_with('.'),
+                "the page adds the full stop: {message}"
+            );
+        }
         let longest = "correct horse battery staple ".repeat(9)[..MAX_PASSWORD_CHARS].to_string();
         assert!(!check_strength(&longest, &[]).is_err_and(|e| e.contains("at most")));
         assert!(check_strength(&format!("{longest}x"), &[])
