@@ -34,12 +34,7 @@ pub(super) async fn respond(
     user: &User,
     session: &Session,
 ) -> Result<HttpResponse, AppError> {
-    let approval = Approval {
-        client_id: &client.client_id,
-        user_id: user.id,
-        auth_time: session.auth_time,
-        sid: sid(&session.id_hash),
-    };
+    let approval = approval(client, user, session);
     let now = state.clock.now();
     let issued = issue::issue(request, &approval, &state.key, now);
     let fail = |error: &OAuthError| client_error(req, state, client, &request.target, error);
@@ -56,6 +51,16 @@ pub(super) async fn respond(
     written.map_err(|_| fail(&OAuthError::new(ErrorCode::ServerError, NOT_ISSUED)))?;
     state.metrics.authorization(request.response_type.as_str());
     Ok(deliver(&request.target.response(&params, &state.issuer)))
+}
+
+/// The person's approval of `client`'s request, with how they signed in.
+fn approval<'a>(client: &'a Client, user: &User, session: &Session) -> Approval<'a> {
+    Approval {
+        client_id: &client.client_id,
+        user_id: user.id,
+        auth_time: session.auth_time,
+        sid: sid(&session.id_hash),
+    }
 }
 
 /// What a response is worded from.
@@ -81,16 +86,7 @@ impl Answer<'_> {
             params.push(("code", code.to_string()));
         }
         if let Some(access) = issued.access_token() {
-            let ctx = ResponseContext {
-                issuer: &self.state.issuer,
-                signature_method: self.client.signature_method,
-                client_secret: secret.as_deref(),
-                sub: Some(&sub),
-                scope: &self.request.scope,
-                now,
-            };
-            let response = token_response::build(access.to_string(), None, None, &ctx);
-            params.extend(response.fragment_params());
+            params.extend(self.token_params(access, &sub, secret.as_deref(), now));
         }
         if let Some(by_scope) = &issued.id_token {
             let claims = self.id_token_claims(issued, approval, sub, by_scope, now);
@@ -98,6 +94,25 @@ impl Answer<'_> {
             params.push(("id_token", signed));
         }
         Ok(params)
+    }
+
+    /// The access token's parameters (with the VZ fields when `openid` was granted).
+    fn token_params(
+        &self,
+        access: &str,
+        sub: &Sub,
+        secret: Option<&str>,
+        now: i64,
+    ) -> Vec<(&'static str, String)> {
+        let ctx = ResponseContext {
+            issuer: &self.state.issuer,
+            signature_method: self.client.signature_method,
+            client_secret: secret,
+            sub: Some(sub),
+            scope: &self.request.scope,
+            now,
+        };
+        token_response::build(access.to_string(), None, None, &ctx).fragment_params()
     }
 
     /// The id_token's claims: the person's (those of `by_scope` among them) and the hashes
