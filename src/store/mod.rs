@@ -167,8 +167,9 @@ pub trait Store: Send + Sync + 'static {
     /// Revokes everything issued from a redeemed code (its reuse was detected).
     fn revoke_code_grant(&self, code_hash: &str, now: UnixTime) -> StoreFuture<()>;
 
-    /// What can end a sealed access token early: the grant it names (`None` for
-    /// `client_credentials`) with its revocation, and the token's own (by its id).
+    /// What can end a sealed access token early — the grant it names (`None` for
+    /// `client_credentials`) with its revocation, and the token's own (by its id) — read in
+    /// one go with what a resource request needs next: the person and the client's sector.
     fn access_standing(
         &self,
         grant_id: Option<&str>,

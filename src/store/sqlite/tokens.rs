@@ -1,6 +1,6 @@
 //! Authorization codes, grants, access and refresh tokens — all stored by SHA-256 hash.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{named_params, params, Connection, OptionalExtension, Row};
 
 use super::users;
 use super::writer::db_error;
@@ -182,11 +182,12 @@ pub(super) fn access_standing(
     grant_id: Option<&str>,
     token_id: &str,
 ) -> rusqlite::Result<AccessStanding> {
-    const TOKEN_REVOKED: &str = "EXISTS (SELECT 1 FROM revoked_access_tokens WHERE token_id = ?2)";
+    const TOKEN_REVOKED: &str =
+        "EXISTS (SELECT 1 FROM revoked_access_tokens WHERE token_id = :token)";
     let Some(grant_id) = grant_id else {
         let revoked = conn
             .prepare_cached(&format!("SELECT {TOKEN_REVOKED}"))?
-            .query_row(params![None::<String>, token_id], |row| row.get(0))?;
+            .query_row(named_params! { ":token": token_id }, |row| row.get(0))?;
         return Ok(AccessStanding {
             revoked,
             ..AccessStanding::default()
@@ -203,22 +204,25 @@ pub(super) fn access_standing(
              FROM grants g
              LEFT JOIN clients c ON c.client_id = g.client_id
              LEFT JOIN users u ON u.id = g.user_id
-             WHERE g.id = ?1",
+             WHERE g.id = :grant",
             person.join(", ")
         )
     });
     conn.prepare_cached(&STANDING)?
-        .query_row(params![grant_id, token_id], |row| {
-            let has_person: bool = row.get(11)?;
-            Ok(AccessStanding {
-                grant: Some(grant_from_row(row)?),
-                revoked: row.get(9)?,
-                sector: row.get(10)?,
-                person: has_person
-                    .then(|| users::from_row_at(row, 12))
-                    .transpose()?,
-            })
-        })
+        .query_row(
+            named_params! { ":grant": grant_id, ":token": token_id },
+            |row| {
+                let has_person: bool = row.get(11)?;
+                Ok(AccessStanding {
+                    grant: Some(grant_from_row(row)?),
+                    revoked: row.get(9)?,
+                    sector: row.get(10)?,
+                    person: has_person
+                        .then(|| users::from_row_at(row, 12))
+                        .transpose()?,
+                })
+            },
+        )
         .optional()
         .map(Option::unwrap_or_default)
 }
